@@ -1,0 +1,50 @@
+# GoalCascade — the two commands: `make run` and `make test`. Needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format check bench worker beat clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Set up, migrate, load the demo organisation and serve on http://127.0.0.1:8000 (SQLite, Celery eager).
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving GoalCascade on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## Set up and run the whole suite. Uses DATABASE_URL / REDIS_URL when set, SQLite and eager Celery otherwise.
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## Benchmarks run on PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/goalcascade_bench make bench
+bench: install
+	$(PY) bench/cascade.py $(BENCH_ARGS)
+
+worker: install
+	$(VENV)/bin/celery -A goalcascade worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A goalcascade beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) *.sqlite3 .pytest_cache .ruff_cache

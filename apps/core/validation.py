@@ -1,0 +1,51 @@
+"""Small field checks shared by the services. Each raises ValidationError naming the field and the rule."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db.models import TextChoices
+
+MAX_ABS_VALUE = Decimal("1e16")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+
+
+def check_weight(value, field: str = "weight") -> float:
+    if not _is_number(value) or value < 0 or value == float("inf"):
+        raise ValidationError({field: "A weight is a finite number of zero or more."})
+    return float(value)
+
+
+def check_fraction(value, field: str) -> float:
+    if not _is_number(value) or not 0 <= value <= 1:
+        raise ValidationError({field: "Enter a number between 0 and 1."})
+    return float(value)
+
+
+def check_choice(value: str, choices: type[TextChoices], field: str) -> str:
+    if value not in choices.values:
+        raise ValidationError({field: f"Unknown value {value!r}: choose one of {', '.join(choices.values)}."})
+    return value
+
+
+def check_int_range(value, field: str, low: int, high: int, noun: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError({field: f"{noun} is a whole number from {low} to {high}."})
+    return value
+
+
+def to_decimal(value, field: str) -> Decimal:
+    """A finite number that fits the stored precision (16 digits before the point, 4 after)."""
+    if isinstance(value, bool) or value is None:
+        raise ValidationError({field: "Enter a number."})
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError({field: "Enter a number."}) from None
+    if not number.is_finite():
+        raise ValidationError({field: "Enter a finite number."})
+    if abs(number) >= MAX_ABS_VALUE:
+        raise ValidationError({field: "Enter a number smaller than 10^16 in size."})
+    return number.quantize(Decimal("0.0001"))

@@ -1,0 +1,73 @@
+"""Goals in the Django admin. Saves go through the services, so the cascade rules hold here too;
+deleting is replaced by archiving (history is kept)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from mptt.admin import MPTTModelAdmin
+
+from . import rules, services
+from .models import Goal
+
+
+class GoalAdminForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ("title", "layer", "parent", "cycle", "unit", "owner", "description", "why", "weight", "status",
+                  "progress_source", "manual_progress", "identity", "motivation")
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        instance = self.instance if self.instance.pk else None
+        if instance and data["layer"] != instance.layer:
+            self.add_error("layer", "The layer of a goal is fixed when it is created: create a new goal instead.")
+            return data
+        try:
+            rules.check_attributes(layer=data["layer"], weight=data["weight"], manual_progress=data["manual_progress"],
+                                   status=data["status"], progress_source=data["progress_source"],
+                                   identity=data["identity"], motivation=data["motivation"])
+            rules.check_placement(layer=data["layer"], parent=data["parent"], cycle=data["cycle"], goal=instance)
+            if instance:
+                rules.check_children_fit_cycle(instance, data["cycle"])
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        return data
+
+
+@admin.register(Goal)
+class GoalAdmin(MPTTModelAdmin):
+    form = GoalAdminForm
+    list_display = ("title", "layer", "status", "owner", "unit", "cycle", "progress", "archived_at")
+    list_filter = ("layer", "status", "cycle", "archived_at")
+    search_fields = ("title", "description")
+    raw_id_fields = ("parent", "owner")
+    list_select_related = ("owner", "unit", "cycle")
+    readonly_fields = ("progress", "measured_progress", "rollup_progress", "last_checkin_at", "archived_at")
+    actions = ("archive_selected",)
+    mptt_level_indent = 16
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        if not change:
+            goal = services.goal_create(actor=request.user, layer=form.cleaned_data["layer"],
+                                        parent=form.cleaned_data["parent"], **data)
+            obj.pk = goal.pk
+            return
+        current = Goal.objects.get(pk=obj.pk)
+        services.goal_update(actor=request.user, goal=current, **data)
+        if form.cleaned_data["parent"] != current.parent:
+            services.goal_move(actor=request.user, goal=current, parent=form.cleaned_data["parent"])
+
+    @admin.action(description="Archive selected goals")
+    def archive_selected(self, request, queryset):
+        for goal in queryset:
+            try:
+                services.goal_archive(actor=request.user, goal=goal)
+            except ValidationError as exc:
+                self.message_user(request, f"{goal}: {' '.join(exc.messages)}", messages.ERROR)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GoalsConfig(AppConfig):
+    name = "apps.goals"
+    label = "goals"

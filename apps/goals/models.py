@@ -1,0 +1,130 @@
+"""The cascade: goals from strategic intent down to personal goals.
+
+Storage design (see docs/architecture.md): the cascade parent of every goal is `parent`.
+Intent, translational and operational goals also form django-mptt trees through
+`tree_parent` (always equal to `parent` for them), one tree per intent, so that a subtree
+or a line of ancestors is one range query. Personal goals — the leaves, and by far the most
+frequent inserts — are kept out of those trees: each is a one-node tree of its own
+(`tree_parent` is null), so creating or moving one never renumbers a cascade. Their
+position in the cascade is `parent` alone. That `tree_parent` mirrors `parent` is kept by
+apps.goals.tree (MPTT's raw UPDATEs change one column at a time, so no CHECK constraint
+can hold it mid-move) and verified by `manage.py check_tree`.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from mptt.models import MPTTModel, TreeForeignKey
+
+
+class Layer(models.TextChoices):
+    INTENT = "intent", "Strategic intent"
+    TRANSLATIONAL = "translational", "Translational goal"
+    OPERATIONAL = "operational", "Operational metric"
+    PERSONAL = "personal", "Personal goal"
+
+
+class GoalStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    ACHIEVED = "achieved", "Achieved"
+    MISSED = "missed", "Missed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ProgressSource(models.TextChoices):
+    AUTO = "auto", "Automatic"
+    METRICS = "metrics", "Metrics"
+    CHILDREN = "children", "Children"
+    MANUAL = "manual", "Manual"
+
+
+class Health(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+
+
+class Motivation(models.TextChoices):
+    OWN = "own", "My own"
+    EXPECTED = "expected", "Expected of me"
+    PRESSURE = "pressure", "Pressure to deliver"
+
+
+class Goal(MPTTModel):
+    """One node of the cascade, in one cycle, owned by a person, for a unit."""
+
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    why = models.TextField(blank=True, help_text="Why this goal matters. Private on personal goals.")
+    layer = models.CharField(max_length=16, choices=Layer.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", db_index=True
+    )
+    tree_parent = TreeForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="tree_children", editable=False
+    )
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.PROTECT, related_name="goals")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="goals")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="goals")
+    weight = models.FloatField(default=1.0, validators=[MinValueValidator(0.0)])
+    status = models.CharField(max_length=16, choices=GoalStatus.choices, default=GoalStatus.DRAFT)
+    progress_source = models.CharField(max_length=16, choices=ProgressSource.choices, default=ProgressSource.AUTO)
+    manual_progress = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    # Stored figures, written only by apps.goals.rollup.
+    progress = models.FloatField(default=0.0, editable=False)
+    measured_progress = models.FloatField(null=True, blank=True, editable=False)
+    rollup_progress = models.FloatField(null=True, blank=True, editable=False)
+    # Health an owner set in their latest check-in; null means "computed".
+    health_override = models.CharField(max_length=16, choices=Health.choices, blank=True, default="")
+    last_checkin_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Personal goals only: who the owner wants to become through it, and where it comes from.
+    identity = models.TextField(blank=True)
+    motivation = models.CharField(max_length=16, choices=Motivation.choices, blank=True, default="")
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class MPTTMeta:
+        parent_attr = "tree_parent"
+
+    class Meta:
+        indexes = [
+            models.Index(fields=("cycle", "layer")),
+            models.Index(fields=("owner", "cycle")),
+            models.Index(fields=("unit", "cycle")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weight__gte=0), name="goal_weight_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(manual_progress__isnull=True)
+                | models.Q(manual_progress__gte=0, manual_progress__lte=1),
+                name="goal_manual_progress_in_0_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(layer=Layer.INTENT, parent__isnull=True)
+                | models.Q(layer=Layer.PERSONAL)
+                | models.Q(layer__in=(Layer.TRANSLATIONAL, Layer.OPERATIONAL), parent__isnull=False),
+                name="goal_layer_has_parent_as_required",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_personal(self) -> bool:
+        return self.layer == Layer.PERSONAL
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def alignment_gap(self) -> float | None:
+        """measured − rolled-up: positive when the outcome runs ahead of the work below."""
+        if self.measured_progress is None or self.rollup_progress is None:
+            return None
+        return self.measured_progress - self.rollup_progress

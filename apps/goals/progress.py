@@ -1,0 +1,122 @@
+"""Progress arithmetic, exactly as DESIGN.md defines it. Pure functions, no database.
+
+The incremental rollup and the full recompute both call `compute_goal`, and sums use
+`math.fsum` (correctly rounded, independent of order), so the two paths agree to the bit.
+"""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from .models import GoalStatus, Health, ProgressSource
+
+# How far below the expected progress a goal may run and still count as on track / at risk.
+ON_TRACK_TOLERANCE = 0.10
+AT_RISK_TOLERANCE = 0.25
+
+
+def clamp01(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def metric_progress(start: Decimal, target: Decimal, current: Decimal) -> float:
+    """(current − start) / (target − start), clamped to [0, 1]; works for decrease metrics too.
+
+    When target = start there is no distance to cover: 1 once current has reached the
+    target (current ≥ target), else 0.
+    """
+    if target == start:
+        return 1.0 if current >= target else 0.0
+    return clamp01(float((Decimal(current) - Decimal(start)) / (Decimal(target) - Decimal(start))))
+
+
+def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
+    """Mean of values weighted by weights, from (weight, value) pairs; None when the weights sum to 0."""
+    pairs = list(pairs)
+    total_weight = math.fsum(weight for weight, _ in pairs)
+    if total_weight <= 0:
+        return None
+    return clamp01(math.fsum(weight * value for weight, value in pairs) / total_weight)
+
+
+def counts_for_parent(status: str, archived: bool) -> bool:
+    """Whether a child contributes to its parent's rollup: cancelled and archived ones do not."""
+    return status != GoalStatus.CANCELLED and not archived
+
+
+@dataclass(frozen=True)
+class Figures:
+    measured_progress: float | None
+    rollup_progress: float | None
+    progress: float
+
+
+def compute_goal(
+    *,
+    source: str,
+    manual_progress: float | None,
+    metrics: list[tuple[float, float]],
+    children: list[tuple[float, float]],
+) -> Figures:
+    """The three stored figures of one goal from its metrics' and counted children's (weight, progress)."""
+    measured = weighted_mean(metrics)
+    rollup = weighted_mean(children)
+    if source == ProgressSource.AUTO:
+        source = ProgressSource.METRICS if metrics else ProgressSource.CHILDREN if children else ProgressSource.MANUAL
+    chosen = {
+        ProgressSource.METRICS: measured,
+        ProgressSource.CHILDREN: rollup,
+        ProgressSource.MANUAL: manual_progress,
+    }[source]
+    return Figures(measured, rollup, clamp01(chosen) if chosen is not None else 0.0)
+
+
+def expected_progress(cycle_start: date, cycle_end: date, today: date) -> float:
+    """The share of the cycle that has elapsed on `today`, in [0, 1] (both ends inclusive)."""
+    total_days = (cycle_end - cycle_start).days + 1
+    return clamp01(((today - cycle_start).days + 1) / total_days)
+
+
+def health(
+    *,
+    progress: float,
+    status: str,
+    cycle_start: date,
+    cycle_end: date,
+    today: date,
+    last_activity: datetime | None,
+    override: str = "",
+    stale_after_days: int = 14,
+) -> str | None:
+    """On track / at risk / off track: progress against the elapsed share of the cycle.
+
+    An owner's health from their latest check-in wins. Drafts and cancelled goals have no
+    health; achieved is on track and missed is off track. A running goal with no check-in
+    (nor creation) within `stale_after_days` is stale and never shown as on track.
+    """
+    if status in (GoalStatus.DRAFT, GoalStatus.CANCELLED):
+        return None
+    if status == GoalStatus.ACHIEVED:
+        return Health.ON_TRACK
+    if status == GoalStatus.MISSED:
+        return Health.OFF_TRACK
+    result = override or _health_from_schedule(progress, expected_progress(cycle_start, cycle_end, today))
+    if result == Health.ON_TRACK and is_stale(last_activity, today, stale_after_days, cycle_start):
+        return Health.AT_RISK
+    return result
+
+
+def _health_from_schedule(progress: float, expected: float) -> str:
+    if progress >= expected - ON_TRACK_TOLERANCE:
+        return Health.ON_TRACK
+    if progress >= expected - AT_RISK_TOLERANCE:
+        return Health.AT_RISK
+    return Health.OFF_TRACK
+
+
+def is_stale(last_activity: datetime | None, today: date, stale_after_days: int, cycle_start: date) -> bool:
+    """No check-in within the window, counted from the later of the last activity and the cycle start."""
+    since = max(last_activity.date() if last_activity else cycle_start, cycle_start)
+    return today - since > timedelta(days=stale_after_days)

@@ -1,0 +1,139 @@
+"""Writes to goals. Every caller — pages, API, admin, imports, jobs — goes through these."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.history import diff, record_change, snapshot
+from apps.core.models import ObjectChange
+from apps.cycles.models import Cycle
+from apps.org.models import Person, Unit
+
+from . import rules, tree
+from .dirty import mark_dirty
+from .models import Goal, GoalStatus, Layer, ProgressSource
+
+EDITABLE_FIELDS = (
+    "title", "description", "why", "cycle", "unit", "owner", "weight", "status",
+    "progress_source", "manual_progress", "identity", "motivation",
+)
+# Changing one of these changes the goal's progress or what its parent counts.
+PROGRESS_FIELDS = {"weight", "status", "progress_source", "manual_progress"}
+
+
+def _check_title(title: str) -> None:
+    if not title or not title.strip():
+        raise ValidationError({"title": "A goal needs a title."})
+
+
+@transaction.atomic
+def goal_create(
+    *,
+    actor: Person | None,
+    title: str,
+    layer: str,
+    cycle: Cycle,
+    unit: Unit,
+    owner: Person,
+    parent: Goal | None = None,
+    description: str = "",
+    why: str = "",
+    weight: float = 1.0,
+    status: str = GoalStatus.DRAFT,
+    progress_source: str = ProgressSource.AUTO,
+    manual_progress: float | None = None,
+    identity: str = "",
+    motivation: str = "",
+) -> Goal:
+    _check_title(title)
+    rules.check_attributes(layer=layer, weight=weight, manual_progress=manual_progress, status=status,
+                           progress_source=progress_source, identity=identity, motivation=motivation)
+    rules.check_placement(layer=layer, parent=parent, cycle=cycle)
+    goal = Goal(
+        title=title.strip(), layer=layer, cycle=cycle, unit=unit, owner=owner, parent=parent,
+        description=description, why=why, weight=weight, status=status, progress_source=progress_source,
+        manual_progress=manual_progress, identity=identity, motivation=motivation,
+    )
+    tree.insert_goal(goal)
+    record_change(actor=actor, obj=goal, action=ObjectChange.Action.CREATE,
+                  changes=diff({}, snapshot(goal, ("title", "layer", "parent", "cycle", "unit", "owner", "status"))))
+    mark_dirty([goal.pk])
+    return goal
+
+
+@transaction.atomic
+def goal_update(*, actor: Person | None, goal: Goal, **fields) -> Goal:
+    """Change editable fields. The layer is fixed at creation; the parent changes through goal_move."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if "layer" in unknown:
+        raise ValidationError({"layer": "The layer of a goal is fixed when it is created: create a new goal instead."})
+    if "parent" in unknown:
+        raise ValidationError({"parent": "Use move to put a goal under another parent."})
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+    if "title" in fields:
+        _check_title(fields["title"])
+        fields["title"] = fields["title"].strip()
+    merged = {name: fields.get(name, getattr(goal, name)) for name in
+              ("weight", "manual_progress", "status", "progress_source", "identity", "motivation")}
+    rules.check_attributes(layer=goal.layer, **merged)
+    if "cycle" in fields and fields["cycle"].pk != goal.cycle_id:
+        rules.check_placement(layer=goal.layer, parent=goal.parent, cycle=fields["cycle"])
+        rules.check_children_fit_cycle(goal, fields["cycle"])
+    before = snapshot(goal, fields)
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    changes = diff(before, snapshot(goal, fields))
+    if not changes:
+        return goal
+    goal.save(update_fields=[*fields, "updated"])
+    record_change(actor=actor, obj=goal, action=ObjectChange.Action.UPDATE, changes=changes)
+    if PROGRESS_FIELDS & set(changes):
+        mark_dirty([goal.pk])
+    return goal
+
+
+@transaction.atomic
+def goal_move(*, actor: Person | None, goal: Goal, parent: Goal | None) -> Goal:
+    """Put a goal under another parent, checked against the cascade rules (None detaches a personal goal)."""
+    if goal.archived_at is not None:
+        raise ValidationError({"parent": "An archived goal cannot be moved: restore it first."})
+    rules.check_placement(layer=goal.layer, parent=parent, cycle=goal.cycle, goal=goal)
+    old_parent_id = goal.parent_id
+    new_parent_id = parent.pk if parent else None
+    if old_parent_id == new_parent_id:
+        return goal
+    tree.move_goal(goal, parent)
+    record_change(actor=actor, obj=goal, action=ObjectChange.Action.MOVE, changes={"parent": [old_parent_id, new_parent_id]})
+    mark_dirty([goal.pk, old_parent_id])
+    return goal
+
+
+@transaction.atomic
+def goal_archive(*, actor: Person | None, goal: Goal) -> Goal:
+    """Take a goal out of use, keeping it and its history. Its children must go first."""
+    if goal.archived_at is not None:
+        return goal
+    live_children = goal.children.filter(archived_at__isnull=True).count()
+    if live_children:
+        raise ValidationError(
+            {"non_field_errors": f"This goal still has {live_children} goal(s) under it: archive or move them first."}
+        )
+    goal.archived_at = timezone.now()
+    goal.save(update_fields=["archived_at", "updated"])
+    record_change(actor=actor, obj=goal, action=ObjectChange.Action.ARCHIVE)
+    mark_dirty([goal.parent_id])
+    return goal
+
+
+@transaction.atomic
+def goal_restore(*, actor: Person | None, goal: Goal) -> Goal:
+    if goal.archived_at is None:
+        return goal
+    if goal.parent is not None and goal.parent.archived_at is not None:
+        raise ValidationError({"parent": "The parent goal is archived: restore it first, or move this goal."})
+    goal.archived_at = None
+    goal.save(update_fields=["archived_at", "updated"])
+    record_change(actor=actor, obj=goal, action=ObjectChange.Action.RESTORE)
+    mark_dirty([goal.pk])
+    return goal

@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from mptt.admin import MPTTModelAdmin
+
+from . import services
+from .models import Person, Unit
+
+
+@admin.register(Unit)
+class UnitAdmin(MPTTModelAdmin):
+    list_display = ("name", "kind", "lead")
+    list_select_related = ("lead",)
+    search_fields = ("name",)
+    raw_id_fields = ("lead",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            obj.pk = services.unit_create(actor=request.user, name=data["name"], kind=data["kind"],
+                                          parent=data["parent"], lead=data["lead"]).pk
+            return
+        current = Unit.objects.get(pk=obj.pk)
+        services.unit_update(actor=request.user, unit=current, name=data["name"], kind=data["kind"], lead=data["lead"])
+        if data["parent"] != current.parent:
+            services.unit_move(actor=request.user, unit=current, parent=data["parent"])
+
+
+@admin.register(Person)
+class PersonAdmin(UserAdmin):
+    list_display = ("username", "name", "email", "role", "unit", "manager", "is_active")
+    list_filter = ("role", "is_active", "unit")
+    list_select_related = ("unit", "manager")
+    search_fields = ("username", "name", "email", "employee_id")
+    ordering = ("username",)
+    raw_id_fields = ("manager",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Person", {"fields": ("name", "email", "employee_id", "unit", "manager", "role")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
+    )
+    add_fieldsets = ((None, {"fields": ("username", "password1", "password2", "name", "email", "unit", "role")}),)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

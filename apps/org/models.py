@@ -1,0 +1,75 @@
+"""The organisation: units (a tree) and the people in them."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from mptt.models import MPTTModel, TreeForeignKey
+
+
+class Unit(MPTTModel):
+    """An organisation unit — company, division, department, region or team — in one tree."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", "Company"
+        DIVISION = "division", "Division"
+        DEPARTMENT = "department", "Department"
+        REGION = "region", "Region"
+        TEAM = "team", "Team"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TEAM)
+    parent = TreeForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    lead = models.ForeignKey(
+        "org.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="led_units"
+    )
+
+    class MPTTMeta:
+        order_insertion_by = ("name",)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("parent", "name"), name="unit_name_unique_among_siblings"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(AbstractUser):
+    """A user account with a unit, a manager (another person) and a role.
+
+    Whatever the role, whoever leads a unit or has reports also acts as a manager for that
+    unit's subtree and for those reports (see apps.org.selectors).
+    """
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        LEADER = "leader", "Leader"
+        MANAGER = "manager", "Manager"
+        EMPLOYEE = "employee", "Employee"
+        HR = "hr", "HR"
+
+    # One name field: people's names do not all split into first and last.
+    first_name = None
+    last_name = None
+    name = models.CharField(max_length=200, blank=True)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.EMPLOYEE)
+    employee_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(manager=models.F("pk")), name="person_not_own_manager"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.username

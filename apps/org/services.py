@@ -1,0 +1,126 @@
+"""Writes to units and people."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from apps.core.history import diff, record_change, snapshot
+from apps.core.models import ObjectChange
+from apps.core.validation import check_choice
+
+from . import tree
+from .models import Person, Unit
+
+
+@transaction.atomic
+def unit_create(*, actor: Person | None, name: str, kind: str = Unit.Kind.TEAM, parent: Unit | None = None,
+                lead: Person | None = None) -> Unit:
+    if not name or not name.strip():
+        raise ValidationError({"name": "A unit needs a name."})
+    check_choice(kind, Unit.Kind, "kind")
+    if Unit.objects.filter(parent=parent, name=name.strip()).exists():
+        raise ValidationError({"name": f"{parent or 'The top level'} already has a unit named {name.strip()!r}."})
+    unit = tree.insert_unit(Unit(name=name.strip(), kind=kind, parent=parent, lead=lead))
+    record_change(actor=actor, obj=unit, action=ObjectChange.Action.CREATE,
+                  changes=diff({}, snapshot(unit, ("name", "kind", "parent", "lead"))))
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, actor: Person | None, unit: Unit, parent: Unit | None) -> Unit:
+    if parent is not None and (parent.pk == unit.pk or parent.is_descendant_of(unit)):
+        raise ValidationError({"parent": "A unit cannot sit under itself or one of its own units."})
+    old = unit.parent_id
+    tree.move_unit(unit, parent)
+    record_change(actor=actor, obj=unit, action=ObjectChange.Action.MOVE,
+                  changes={"parent": [old, parent.pk if parent else None]})
+    return unit
+
+
+def _check_manager(person: Person | None, manager: Person | None) -> None:
+    """A manager chain never loops back to the person."""
+    seen, current = set(), manager
+    while current is not None and current.pk not in seen:
+        if person is not None and current.pk == person.pk:
+            raise ValidationError({"manager": "A person cannot report to themselves, directly or through others."})
+        seen.add(current.pk)
+        current = current.manager
+
+
+@transaction.atomic
+def person_create(*, actor: Person | None, username: str, password: str | None = None, name: str = "",
+                  email: str = "", unit: Unit | None = None, manager: Person | None = None,
+                  role: str = Person.Role.EMPLOYEE, employee_id: str | None = None) -> Person:
+    if not username or not username.strip():
+        raise ValidationError({"username": "A person needs a username."})
+    if Person.objects.filter(username=username).exists():
+        raise ValidationError({"username": f"The username {username!r} is taken."})
+    check_choice(role, Person.Role, "role")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError({"email": "Enter a valid email address."}) from None
+    _check_manager(None, manager)
+    person = Person(username=username.strip(), name=name, email=email, unit=unit, manager=manager, role=role,
+                    employee_id=employee_id or None, is_staff=role == Person.Role.ADMIN,
+                    is_superuser=role == Person.Role.ADMIN)
+    if password:
+        try:
+            validate_password(password, person)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from None
+        person.set_password(password)
+    else:
+        person.set_unusable_password()
+    person.save()
+    record_change(actor=actor, obj=person, action=ObjectChange.Action.CREATE,
+                  changes=diff({}, snapshot(person, ("username", "name", "unit", "manager", "role"))))
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Person | None, person: Person, **fields) -> Person:
+    allowed = {"name", "email", "unit", "manager", "role", "employee_id", "is_active"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+    if "role" in fields:
+        check_choice(fields["role"], Person.Role, "role")
+    if "manager" in fields:
+        _check_manager(person, fields["manager"])
+    if fields.get("email"):
+        try:
+            validate_email(fields["email"])
+        except ValidationError:
+            raise ValidationError({"email": "Enter a valid email address."}) from None
+    before = snapshot(person, fields)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    changes = diff(before, snapshot(person, fields))
+    if changes:
+        person.save(update_fields=list(fields))
+        record_change(actor=actor, obj=person, action=ObjectChange.Action.UPDATE, changes=changes)
+    return person
+
+
+@transaction.atomic
+def unit_update(*, actor: Person | None, unit: Unit, **fields) -> Unit:
+    """Rename a unit or change its kind or lead; moves go through unit_move."""
+    unknown = set(fields) - {"name", "kind", "lead"}
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+    if "kind" in fields:
+        check_choice(fields["kind"], Unit.Kind, "kind")
+    if "name" in fields and not str(fields["name"]).strip():
+        raise ValidationError({"name": "A unit needs a name."})
+    before = snapshot(unit, fields)
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    changes = diff(before, snapshot(unit, fields))
+    if changes:
+        # Tree fields are untouched: update() bypasses MPTT's save, which is what we want here.
+        Unit.objects.filter(pk=unit.pk).update(**fields)
+        record_change(actor=actor, obj=unit, action=ObjectChange.Action.UPDATE, changes=changes)
+    return unit
