@@ -33,7 +33,9 @@ class Cycle(models.Model):
         if self.parent_id and self.start and self.end:
             parent = self.parent
             if self.start < parent.start or self.end > parent.end:
-                raise ValidationError({"parent": f"A cycle must lie within its parent cycle {parent} ({parent.start} – {parent.end})."})
+                raise ValidationError(
+                    {"parent": f"A cycle must lie within its parent cycle {parent} ({parent.start} – {parent.end})."}
+                )
             if parent.pk == self.pk or self.pk in set(parent.lineage_ids()):
                 raise ValidationError({"parent": "A cycle cannot sit inside itself."})
 

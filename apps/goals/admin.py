@@ -13,8 +13,22 @@ from .models import Goal
 class GoalAdminForm(forms.ModelForm):
     class Meta:
         model = Goal
-        fields = ("title", "layer", "parent", "cycle", "unit", "owner", "description", "why", "weight", "status",
-                  "progress_source", "manual_progress", "identity", "motivation")
+        fields = (
+            "title",
+            "layer",
+            "parent",
+            "cycle",
+            "unit",
+            "owner",
+            "description",
+            "why",
+            "weight",
+            "status",
+            "progress_source",
+            "manual_progress",
+            "identity",
+            "motivation",
+        )
 
     def clean(self):
         data = super().clean()
@@ -25,9 +39,15 @@ class GoalAdminForm(forms.ModelForm):
             self.add_error("layer", "The layer of a goal is fixed when it is created: create a new goal instead.")
             return data
         try:
-            rules.check_attributes(layer=data["layer"], weight=data["weight"], manual_progress=data["manual_progress"],
-                                   status=data["status"], progress_source=data["progress_source"],
-                                   identity=data["identity"], motivation=data["motivation"])
+            rules.check_attributes(
+                layer=data["layer"],
+                weight=data["weight"],
+                manual_progress=data["manual_progress"],
+                status=data["status"],
+                progress_source=data["progress_source"],
+                identity=data["identity"],
+                motivation=data["motivation"],
+            )
             rules.check_placement(layer=data["layer"], parent=data["parent"], cycle=data["cycle"], goal=instance)
             if instance:
                 rules.check_children_fit_cycle(instance, data["cycle"])
@@ -55,8 +75,9 @@ class GoalAdmin(MPTTModelAdmin):
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
         if not change:
-            goal = services.goal_create(actor=request.user, layer=form.cleaned_data["layer"],
-                                        parent=form.cleaned_data["parent"], **data)
+            goal = services.goal_create(
+                actor=request.user, layer=form.cleaned_data["layer"], parent=form.cleaned_data["parent"], **data
+            )
             obj.pk = goal.pk
             return
         current = Goal.objects.get(pk=obj.pk)

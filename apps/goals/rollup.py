@@ -21,8 +21,18 @@ from .models import Goal, GoalStatus, Layer
 from .progress import compute_goal, counts_for_parent, metric_progress
 
 FIGURES = ("measured_progress", "rollup_progress", "progress")
-COMPUTE_FIELDS = ("pk", "parent_id", "layer", "level", "weight", "status", "archived_at", "progress_source",
-                  "manual_progress", *FIGURES)
+COMPUTE_FIELDS = (
+    "pk",
+    "parent_id",
+    "layer",
+    "level",
+    "weight",
+    "status",
+    "archived_at",
+    "progress_source",
+    "manual_progress",
+    *FIGURES,
+)
 
 
 def recompute_goals(goal_ids: Iterable[int]) -> int:
@@ -94,15 +104,20 @@ def _compute_bottom_up(goals: dict[int, dict], metrics: dict, children: dict) ->
     """
     changed = []
     for row in sorted(goals.values(), key=lambda r: _depth(r, goals), reverse=True):
-        kids = [(weight, goals[pk]["progress"] if pk in goals else progress) for pk, weight, progress in children[row["pk"]]]
+        kids = [
+            (weight, goals[pk]["progress"] if pk in goals else progress) for pk, weight, progress in children[row["pk"]]
+        ]
         figures = compute_goal(
             source=row["progress_source"],
             manual_progress=row["manual_progress"],
             metrics=metrics.get(row["pk"], []),
             children=kids,
         )
-        new = {"measured_progress": figures.measured_progress, "rollup_progress": figures.rollup_progress,
-               "progress": figures.progress}
+        new = {
+            "measured_progress": figures.measured_progress,
+            "rollup_progress": figures.rollup_progress,
+            "progress": figures.progress,
+        }
         if any(row[name] != new[name] for name in FIGURES):
             row.update(new)
             changed.append(row)
@@ -120,13 +135,15 @@ def write_figures(rows: list[dict]) -> None:
                     f"""UPDATE {table} AS g SET measured_progress = v.m, rollup_progress = v.r, progress = v.p
                         FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::float8[]) AS v(id, m, r, p)
                         WHERE g.id = v.id""",
-                    [[r["pk"] for r in chunk], [r["measured_progress"] for r in chunk],
-                     [r["rollup_progress"] for r in chunk], [r["progress"] for r in chunk]],
+                    [
+                        [r["pk"] for r in chunk],
+                        [r["measured_progress"] for r in chunk],
+                        [r["rollup_progress"] for r in chunk],
+                        [r["progress"] for r in chunk],
+                    ],
                 )
         else:
-            Goal.objects.bulk_update(
-                [Goal(pk=r["pk"], **{name: r[name] for name in FIGURES}) for r in chunk], FIGURES
-            )
+            Goal.objects.bulk_update([Goal(pk=r["pk"], **{name: r[name] for name in FIGURES}) for r in chunk], FIGURES)
 
 
 def recompute_all() -> int:
@@ -146,9 +163,11 @@ def recompute_all() -> int:
 
 def _metric_pairs_all() -> dict[int, list[tuple[float, float]]]:
     pairs = defaultdict(list)
-    for goal_id, weight, progress in Metric.objects.filter(archived_at__isnull=True).values_list(
-        "goal_id", "weight", "progress"
-    ).iterator(chunk_size=10000):
+    for goal_id, weight, progress in (
+        Metric.objects.filter(archived_at__isnull=True)
+        .values_list("goal_id", "weight", "progress")
+        .iterator(chunk_size=10000)
+    ):
         pairs[goal_id].append((weight, progress))
     return pairs
 

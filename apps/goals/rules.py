@@ -43,15 +43,15 @@ def check_placement(*, layer: str, parent: Goal | None, cycle: Cycle, goal: Goal
         raise ValidationError({"parent": "A goal cannot be moved under itself or one of its descendants."})
     if parent.layer not in ALLOWED_PARENT_LAYERS[layer]:
         allowed = " or ".join(_label(name) for name in ALLOWED_PARENT_LAYERS[layer])
-        raise ValidationError(
-            {"parent": f"Layers never go upward: a {_label(layer)} sits under a {allowed}, not under a {_label(parent.layer)}."}
+        message = (
+            f"Layers never go upward: a {_label(layer)} sits under a {allowed}, not under a {_label(parent.layer)}."
         )
+        raise ValidationError({"parent": message})
     if parent.archived_at is not None:
         raise ValidationError({"parent": "The parent goal is archived: link to a goal that is still in use."})
     if not parent.cycle.contains(cycle):
-        raise ValidationError(
-            {"cycle": f"A goal's cycle must be its parent's cycle ({parent.cycle}) or a cycle inside it; {cycle} is not."}
-        )
+        message = f"A goal's cycle must be its parent's cycle ({parent.cycle}) or a cycle inside it; {cycle} is not."
+        raise ValidationError({"cycle": message})
 
 
 def _is_self_or_descendant(candidate: Goal, goal: Goal) -> bool:
@@ -72,8 +72,9 @@ def check_children_fit_cycle(goal: Goal, cycle: Cycle) -> None:
             )
 
 
-def check_attributes(*, layer: str, weight=None, manual_progress=None, status=None, progress_source=None,
-                     identity="", motivation="") -> None:
+def check_attributes(
+    *, layer: str, weight=None, manual_progress=None, status=None, progress_source=None, identity="", motivation=""
+) -> None:
     """Field-level rules that do not depend on the tree."""
     if weight is not None:
         check_weight(weight)

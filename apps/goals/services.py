@@ -11,11 +11,21 @@ from apps.org.models import Person, Unit
 
 from . import rules, tree
 from .dirty import mark_dirty
-from .models import Goal, GoalStatus, Layer, ProgressSource
+from .models import Goal, GoalStatus, ProgressSource
 
 EDITABLE_FIELDS = (
-    "title", "description", "why", "cycle", "unit", "owner", "weight", "status",
-    "progress_source", "manual_progress", "identity", "motivation",
+    "title",
+    "description",
+    "why",
+    "cycle",
+    "unit",
+    "owner",
+    "weight",
+    "status",
+    "progress_source",
+    "manual_progress",
+    "identity",
+    "motivation",
 )
 # Changing one of these changes the goal's progress or what its parent counts.
 PROGRESS_FIELDS = {"weight", "status", "progress_source", "manual_progress"}
@@ -46,17 +56,39 @@ def goal_create(
     motivation: str = "",
 ) -> Goal:
     _check_title(title)
-    rules.check_attributes(layer=layer, weight=weight, manual_progress=manual_progress, status=status,
-                           progress_source=progress_source, identity=identity, motivation=motivation)
+    rules.check_attributes(
+        layer=layer,
+        weight=weight,
+        manual_progress=manual_progress,
+        status=status,
+        progress_source=progress_source,
+        identity=identity,
+        motivation=motivation,
+    )
     rules.check_placement(layer=layer, parent=parent, cycle=cycle)
     goal = Goal(
-        title=title.strip(), layer=layer, cycle=cycle, unit=unit, owner=owner, parent=parent,
-        description=description, why=why, weight=weight, status=status, progress_source=progress_source,
-        manual_progress=manual_progress, identity=identity, motivation=motivation,
+        title=title.strip(),
+        layer=layer,
+        cycle=cycle,
+        unit=unit,
+        owner=owner,
+        parent=parent,
+        description=description,
+        why=why,
+        weight=weight,
+        status=status,
+        progress_source=progress_source,
+        manual_progress=manual_progress,
+        identity=identity,
+        motivation=motivation,
     )
     tree.insert_goal(goal)
-    record_change(actor=actor, obj=goal, action=ObjectChange.Action.CREATE,
-                  changes=diff({}, snapshot(goal, ("title", "layer", "parent", "cycle", "unit", "owner", "status"))))
+    record_change(
+        actor=actor,
+        obj=goal,
+        action=ObjectChange.Action.CREATE,
+        changes=diff({}, snapshot(goal, ("title", "layer", "parent", "cycle", "unit", "owner", "status"))),
+    )
     mark_dirty([goal.pk])
     return goal
 
@@ -74,8 +106,10 @@ def goal_update(*, actor: Person | None, goal: Goal, **fields) -> Goal:
     if "title" in fields:
         _check_title(fields["title"])
         fields["title"] = fields["title"].strip()
-    merged = {name: fields.get(name, getattr(goal, name)) for name in
-              ("weight", "manual_progress", "status", "progress_source", "identity", "motivation")}
+    merged = {
+        name: fields.get(name, getattr(goal, name))
+        for name in ("weight", "manual_progress", "status", "progress_source", "identity", "motivation")
+    }
     rules.check_attributes(layer=goal.layer, **merged)
     if "cycle" in fields and fields["cycle"].pk != goal.cycle_id:
         rules.check_placement(layer=goal.layer, parent=goal.parent, cycle=fields["cycle"])
@@ -104,7 +138,9 @@ def goal_move(*, actor: Person | None, goal: Goal, parent: Goal | None) -> Goal:
     if old_parent_id == new_parent_id:
         return goal
     tree.move_goal(goal, parent)
-    record_change(actor=actor, obj=goal, action=ObjectChange.Action.MOVE, changes={"parent": [old_parent_id, new_parent_id]})
+    record_change(
+        actor=actor, obj=goal, action=ObjectChange.Action.MOVE, changes={"parent": [old_parent_id, new_parent_id]}
+    )
     mark_dirty([goal.pk, old_parent_id])
     return goal
 

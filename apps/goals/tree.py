@@ -156,5 +156,4 @@ def repair() -> int:
             Goal.objects.filter(pk=goal_id).update(tree_parent_id=None if layer == Layer.PERSONAL else parent_id)
         if drift:
             Goal.objects.rebuild()
-        found = len(drift)
-    return found
+        return len(drift)

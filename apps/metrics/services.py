@@ -25,8 +25,15 @@ def _check_goal_open(goal: Goal) -> None:
 
 @transaction.atomic
 def metric_create(
-    *, actor: Person | None, goal: Goal, name: str, start, target, current=None,
-    unit: str = Metric.Unit.NUMBER, weight: float = 1.0,
+    *,
+    actor: Person | None,
+    goal: Goal,
+    name: str,
+    start,
+    target,
+    current=None,
+    unit: str = Metric.Unit.NUMBER,
+    weight: float = 1.0,
 ) -> Metric:
     _check_goal_open(goal)
     if not name or not name.strip():
@@ -35,11 +42,21 @@ def metric_create(
     start, target = to_decimal(start, "start"), to_decimal(target, "target")
     current = start if current is None else to_decimal(current, "current")
     metric = Metric.objects.create(
-        goal=goal, name=name.strip(), unit=unit, start=start, target=target, current=current,
-        weight=check_weight(weight), progress=metric_progress(start, target, current),
+        goal=goal,
+        name=name.strip(),
+        unit=unit,
+        start=start,
+        target=target,
+        current=current,
+        weight=check_weight(weight),
+        progress=metric_progress(start, target, current),
     )
-    record_change(actor=actor, obj=metric, action=ObjectChange.Action.CREATE,
-                  changes=diff({}, snapshot(metric, ("goal", "name", "start", "target", "current", "weight"))))
+    record_change(
+        actor=actor,
+        obj=metric,
+        action=ObjectChange.Action.CREATE,
+        changes=diff({}, snapshot(metric, ("goal", "name", "start", "target", "current", "weight"))),
+    )
     mark_dirty([goal.pk])
     return metric
 
@@ -93,8 +110,13 @@ def checkin_record(
     _check_goal_open(metric.goal)
     value = to_decimal(value, "value")
     checkin = CheckIn.objects.create(
-        goal=metric.goal, metric=metric, value=value, confidence=check_int_range(confidence, "confidence", 0, 10, "Confidence"),
-        note=note or "", health=check_choice(health, Health, "health") if health else "", author=actor,
+        goal=metric.goal,
+        metric=metric,
+        value=value,
+        confidence=check_int_range(confidence, "confidence", 0, 10, "Confidence"),
+        note=note or "",
+        health=check_choice(health, Health, "health") if health else "",
+        author=actor,
     )
     metric.current = value
     metric.progress = metric_progress(metric.start, metric.target, value)
@@ -113,8 +135,12 @@ def goal_checkin_record(
     if status:
         check_choice(status, GoalStatus, "status")
     checkin = CheckIn.objects.create(
-        goal=goal, confidence=check_int_range(confidence, "confidence", 0, 10, "Confidence"), note=note or "", status=status,
-        health=check_choice(health, Health, "health") if health else "", author=actor,
+        goal=goal,
+        confidence=check_int_range(confidence, "confidence", 0, 10, "Confidence"),
+        note=note or "",
+        status=status,
+        health=check_choice(health, Health, "health") if health else "",
+        author=actor,
     )
     if status and status != goal.status:
         goal_update(actor=actor, goal=goal, status=status)

@@ -19,8 +19,9 @@ class UnitAdmin(MPTTModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if not change:
-            obj.pk = services.unit_create(actor=request.user, name=data["name"], kind=data["kind"],
-                                          parent=data["parent"], lead=data["lead"]).pk
+            obj.pk = services.unit_create(
+                actor=request.user, name=data["name"], kind=data["kind"], parent=data["parent"], lead=data["lead"]
+            ).pk
             return
         current = Unit.objects.get(pk=obj.pk)
         services.unit_update(actor=request.user, unit=current, name=data["name"], kind=data["kind"], lead=data["lead"])

@@ -14,16 +14,26 @@ from .models import Person, Unit
 
 
 @transaction.atomic
-def unit_create(*, actor: Person | None, name: str, kind: str = Unit.Kind.TEAM, parent: Unit | None = None,
-                lead: Person | None = None) -> Unit:
+def unit_create(
+    *,
+    actor: Person | None,
+    name: str,
+    kind: str = Unit.Kind.TEAM,
+    parent: Unit | None = None,
+    lead: Person | None = None,
+) -> Unit:
     if not name or not name.strip():
         raise ValidationError({"name": "A unit needs a name."})
     check_choice(kind, Unit.Kind, "kind")
     if Unit.objects.filter(parent=parent, name=name.strip()).exists():
         raise ValidationError({"name": f"{parent or 'The top level'} already has a unit named {name.strip()!r}."})
     unit = tree.insert_unit(Unit(name=name.strip(), kind=kind, parent=parent, lead=lead))
-    record_change(actor=actor, obj=unit, action=ObjectChange.Action.CREATE,
-                  changes=diff({}, snapshot(unit, ("name", "kind", "parent", "lead"))))
+    record_change(
+        actor=actor,
+        obj=unit,
+        action=ObjectChange.Action.CREATE,
+        changes=diff({}, snapshot(unit, ("name", "kind", "parent", "lead"))),
+    )
     return unit
 
 
@@ -33,8 +43,9 @@ def unit_move(*, actor: Person | None, unit: Unit, parent: Unit | None) -> Unit:
         raise ValidationError({"parent": "A unit cannot sit under itself or one of its own units."})
     old = unit.parent_id
     tree.move_unit(unit, parent)
-    record_change(actor=actor, obj=unit, action=ObjectChange.Action.MOVE,
-                  changes={"parent": [old, parent.pk if parent else None]})
+    record_change(
+        actor=actor, obj=unit, action=ObjectChange.Action.MOVE, changes={"parent": [old, parent.pk if parent else None]}
+    )
     return unit
 
 
@@ -49,9 +60,18 @@ def _check_manager(person: Person | None, manager: Person | None) -> None:
 
 
 @transaction.atomic
-def person_create(*, actor: Person | None, username: str, password: str | None = None, name: str = "",
-                  email: str = "", unit: Unit | None = None, manager: Person | None = None,
-                  role: str = Person.Role.EMPLOYEE, employee_id: str | None = None) -> Person:
+def person_create(
+    *,
+    actor: Person | None,
+    username: str,
+    password: str | None = None,
+    name: str = "",
+    email: str = "",
+    unit: Unit | None = None,
+    manager: Person | None = None,
+    role: str = Person.Role.EMPLOYEE,
+    employee_id: str | None = None,
+) -> Person:
     if not username or not username.strip():
         raise ValidationError({"username": "A person needs a username."})
     if Person.objects.filter(username=username).exists():
@@ -63,9 +83,17 @@ def person_create(*, actor: Person | None, username: str, password: str | None =
         except ValidationError:
             raise ValidationError({"email": "Enter a valid email address."}) from None
     _check_manager(None, manager)
-    person = Person(username=username.strip(), name=name, email=email, unit=unit, manager=manager, role=role,
-                    employee_id=employee_id or None, is_staff=role == Person.Role.ADMIN,
-                    is_superuser=role == Person.Role.ADMIN)
+    person = Person(
+        username=username.strip(),
+        name=name,
+        email=email,
+        unit=unit,
+        manager=manager,
+        role=role,
+        employee_id=employee_id or None,
+        is_staff=role == Person.Role.ADMIN,
+        is_superuser=role == Person.Role.ADMIN,
+    )
     if password:
         try:
             validate_password(password, person)
@@ -75,8 +103,12 @@ def person_create(*, actor: Person | None, username: str, password: str | None =
     else:
         person.set_unusable_password()
     person.save()
-    record_change(actor=actor, obj=person, action=ObjectChange.Action.CREATE,
-                  changes=diff({}, snapshot(person, ("username", "name", "unit", "manager", "role"))))
+    record_change(
+        actor=actor,
+        obj=person,
+        action=ObjectChange.Action.CREATE,
+        changes=diff({}, snapshot(person, ("username", "name", "unit", "manager", "role"))),
+    )
     return person
 
 

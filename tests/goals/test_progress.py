@@ -94,8 +94,9 @@ def test_health_compares_progress_with_elapsed_share(progress, expected):
 
 
 def test_owner_health_from_check_in_wins():
-    result = health(progress=0.9, status=GoalStatus.ACTIVE, today=MID_YEAR, last_activity=RECENT,
-                    override=Health.OFF_TRACK, **CYCLE)
+    result = health(
+        progress=0.9, status=GoalStatus.ACTIVE, today=MID_YEAR, last_activity=RECENT, override=Health.OFF_TRACK, **CYCLE
+    )
     assert result == Health.OFF_TRACK
 
 
@@ -103,21 +104,32 @@ def test_stale_goal_is_never_on_track():
     long_ago = datetime(2027, 5, 1)
     result = health(progress=0.9, status=GoalStatus.ACTIVE, today=MID_YEAR, last_activity=long_ago, **CYCLE)
     assert result == Health.AT_RISK
-    result = health(progress=0.9, status=GoalStatus.ACTIVE, today=MID_YEAR,
-                    last_activity=datetime(2027, 6, 19), **CYCLE)
+    result = health(
+        progress=0.9, status=GoalStatus.ACTIVE, today=MID_YEAR, last_activity=datetime(2027, 6, 19), **CYCLE
+    )
     assert result == Health.ON_TRACK
 
 
 def test_stale_rule_applies_to_an_owner_set_green_too():
-    result = health(progress=0.1, status=GoalStatus.ACTIVE, today=MID_YEAR, last_activity=datetime(2027, 3, 1),
-                    override=Health.ON_TRACK, **CYCLE)
+    result = health(
+        progress=0.1,
+        status=GoalStatus.ACTIVE,
+        today=MID_YEAR,
+        last_activity=datetime(2027, 3, 1),
+        override=Health.ON_TRACK,
+        **CYCLE,
+    )
     assert result == Health.AT_RISK
 
 
 @pytest.mark.parametrize(
     ("status", "expected"),
-    [(GoalStatus.DRAFT, None), (GoalStatus.CANCELLED, None), (GoalStatus.ACHIEVED, Health.ON_TRACK),
-     (GoalStatus.MISSED, Health.OFF_TRACK)],
+    [
+        (GoalStatus.DRAFT, None),
+        (GoalStatus.CANCELLED, None),
+        (GoalStatus.ACHIEVED, Health.ON_TRACK),
+        (GoalStatus.MISSED, Health.OFF_TRACK),
+    ],
 )
 def test_health_of_goals_that_are_not_running(status, expected):
     assert health(progress=0.0, status=status, today=MID_YEAR, last_activity=RECENT, **CYCLE) == expected

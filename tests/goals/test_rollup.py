@@ -34,10 +34,11 @@ def test_checkin_rolls_up_to_the_root(chain, commit):
 
 
 def test_weights_of_children_are_respected(chain, commit):
-    intent, translational, operational, personal, metric = chain
+    intent, _translational, operational, _personal, metric = chain
     with commit():
-        sibling = GoalFactory(layer=Layer.PERSONAL, parent=operational, weight=3.0, progress_source="manual",
-                              manual_progress=0.8)
+        sibling = GoalFactory(
+            layer=Layer.PERSONAL, parent=operational, weight=3.0, progress_source="manual", manual_progress=0.8
+        )
     checkin(commit, metric, 4)
     # (1·0.4 + 3·0.8) / 4
     assert fresh(operational).rollup_progress == pytest.approx(0.7)
@@ -59,7 +60,7 @@ def test_cancelled_children_do_not_count(chain, commit):
 
 
 def test_archived_children_do_not_count_and_restore_brings_them_back(chain, commit):
-    _, _, operational, personal, metric = chain
+    _, _, operational, _personal, metric = chain
     with commit():
         other = GoalFactory(layer=Layer.PERSONAL, parent=operational, progress_source="manual", manual_progress=1.0)
     checkin(commit, metric, 0)
@@ -73,7 +74,7 @@ def test_archived_children_do_not_count_and_restore_brings_them_back(chain, comm
 
 
 def test_move_updates_old_and_new_ancestors(chain, commit):
-    intent, translational, operational, personal, metric = chain
+    intent, _translational, operational, personal, metric = chain
     checkin(commit, metric, 10)
     with commit():
         other_intent = GoalFactory(layer=Layer.INTENT, cycle=intent.cycle)
@@ -84,13 +85,14 @@ def test_move_updates_old_and_new_ancestors(chain, commit):
 
 
 def test_metric_edit_and_source_change_roll_up(chain, commit):
-    intent, _, operational, personal, metric = chain
+    intent, _, operational, _personal, metric = chain
     with commit():
         metric_services.metric_update(actor=None, metric=metric, target=4, current=2)
     assert fresh(intent).progress == 0.5
     with commit():
-        services.goal_update(actor=None, goal=fresh(operational), progress_source=ProgressSource.MANUAL,
-                             manual_progress=0.9)
+        services.goal_update(
+            actor=None, goal=fresh(operational), progress_source=ProgressSource.MANUAL, manual_progress=0.9
+        )
     assert fresh(intent).progress == 0.9
 
 
@@ -107,16 +109,19 @@ def test_measured_and_rolled_up_progress_stand_side_by_side(chain, commit):
 
 
 def test_rollup_is_idempotent(chain, commit):
-    intent, *_, metric = chain
+    _intent, *_, metric = chain
     checkin(commit, metric, 3)
     snapshot = list(Goal.objects.order_by("pk").values_list("pk", "progress", "measured_progress", "rollup_progress"))
     assert rollup.recompute_goals([g.pk for g in chain[:4]]) == 0
     assert rollup.recompute_all() == 0
-    assert list(Goal.objects.order_by("pk").values_list("pk", "progress", "measured_progress", "rollup_progress")) == snapshot
+    assert (
+        list(Goal.objects.order_by("pk").values_list("pk", "progress", "measured_progress", "rollup_progress"))
+        == snapshot
+    )
 
 
 def test_rollup_touches_only_the_path(chain, commit):
-    intent, translational, operational, personal, metric = chain
+    intent, _translational, _operational, _personal, metric = chain
     with commit():
         bystander = GoalFactory(layer=Layer.TRANSLATIONAL, parent=intent, progress_source="manual")
     Goal.objects.filter(pk=bystander.pk).update(progress=0.123)  # would be "repaired" if the rollup touched it

@@ -35,13 +35,26 @@ def build(data, commit, cycle, unit, owner) -> None:
         parent = data.draw(st.sampled_from(parents))
         layer = data.draw(st.sampled_from(CHILD_LAYERS[parent.layer]))
         with commit():
-            goals.append(GoalFactory(layer=layer, parent=parent, cycle=cycle, unit=unit, owner=owner,
-                                     weight=data.draw(st.sampled_from([0.0, 0.5, 1.0, 2.0])),
-                                     manual_progress=data.draw(st.sampled_from([None, 0.2, 0.7, 1.0]))))
+            goals.append(
+                GoalFactory(
+                    layer=layer,
+                    parent=parent,
+                    cycle=cycle,
+                    unit=unit,
+                    owner=owner,
+                    weight=data.draw(st.sampled_from([0.0, 0.5, 1.0, 2.0])),
+                    manual_progress=data.draw(st.sampled_from([None, 0.2, 0.7, 1.0])),
+                )
+            )
     for goal in data.draw(st.lists(st.sampled_from(goals), max_size=6)):
         with commit():
-            MetricFactory(goal=goal, start=data.draw(st.integers(-50, 50)), target=data.draw(st.integers(-50, 50)),
-                          current=data.draw(st.integers(-60, 60)), weight=data.draw(st.sampled_from([0.0, 1.0, 3.0])))
+            MetricFactory(
+                goal=goal,
+                start=data.draw(st.integers(-50, 50)),
+                target=data.draw(st.integers(-50, 50)),
+                current=data.draw(st.integers(-60, 60)),
+                weight=data.draw(st.sampled_from([0.0, 1.0, 3.0])),
+            )
 
 
 def change(data, commit, owner) -> None:
@@ -54,19 +67,26 @@ def change(data, commit, owner) -> None:
         try:
             if kind == "checkin" and metrics:
                 metric = data.draw(st.sampled_from(metrics))
-                metric_services.checkin_record(actor=owner, metric=metric, value=data.draw(st.integers(-60, 60)),
-                                               confidence=5)
+                metric_services.checkin_record(
+                    actor=owner, metric=metric, value=data.draw(st.integers(-60, 60)), confidence=5
+                )
             elif kind == "metric_weight" and metrics:
-                metric_services.metric_update(actor=owner, metric=data.draw(st.sampled_from(metrics)),
-                                              weight=data.draw(st.sampled_from([0.0, 1.0, 2.0])))
+                metric_services.metric_update(
+                    actor=owner,
+                    metric=data.draw(st.sampled_from(metrics)),
+                    weight=data.draw(st.sampled_from([0.0, 1.0, 2.0])),
+                )
             elif kind == "weight":
                 services.goal_update(actor=owner, goal=goal, weight=data.draw(st.sampled_from([0.0, 1.0, 4.0])))
             elif kind == "status":
                 services.goal_update(actor=owner, goal=goal, status=data.draw(st.sampled_from(GoalStatus.values)))
             elif kind == "source":
-                services.goal_update(actor=owner, goal=goal,
-                                     progress_source=data.draw(st.sampled_from(ProgressSource.values)),
-                                     manual_progress=data.draw(st.sampled_from([None, 0.0, 0.3, 1.0])))
+                services.goal_update(
+                    actor=owner,
+                    goal=goal,
+                    progress_source=data.draw(st.sampled_from(ProgressSource.values)),
+                    manual_progress=data.draw(st.sampled_from([None, 0.0, 0.3, 1.0])),
+                )
             elif kind == "move" and goal.layer != Layer.INTENT:
                 # Aim at parents of an allowed layer, so that most moves pass the rules.
                 targets = [g for g in goals if g.layer in ALLOWED_PARENT_LAYERS[goal.layer]]
@@ -78,8 +98,9 @@ def change(data, commit, owner) -> None:
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_incremental_rollup_equals_full_recompute(data, commit):
     try:

@@ -45,20 +45,23 @@ def test_translational_and_operational_goals_need_a_parent(intent, layer):
 
 
 def test_operational_cannot_sit_directly_under_intent(intent):
-    assert_rejected("parent", "Layers never go upward", create, layer=Layer.OPERATIONAL, parent=intent,
-                    **fields_of(intent))
+    assert_rejected(
+        "parent", "Layers never go upward", create, layer=Layer.OPERATIONAL, parent=intent, **fields_of(intent)
+    )
 
 
 def test_translational_cannot_sit_under_operational(intent):
     _, _, operational, _ = cascade(cycle=intent.cycle)
-    assert_rejected("parent", "Layers never go upward", create, layer=Layer.TRANSLATIONAL, parent=operational,
-                    **fields_of(intent))
+    assert_rejected(
+        "parent", "Layers never go upward", create, layer=Layer.TRANSLATIONAL, parent=operational, **fields_of(intent)
+    )
 
 
 def test_personal_goals_are_leaves(intent):
     personal = GoalFactory(layer=Layer.PERSONAL, parent=intent)
-    assert_rejected("parent", "Layers never go upward", create, layer=Layer.PERSONAL, parent=personal,
-                    **fields_of(intent))
+    assert_rejected(
+        "parent", "Layers never go upward", create, layer=Layer.PERSONAL, parent=personal, **fields_of(intent)
+    )
 
 
 def test_personal_goal_may_stand_alone(intent):
@@ -80,34 +83,44 @@ def test_child_may_run_in_a_cycle_inside_its_parents(intent, quarter):
 
 def test_child_cycle_outside_parents_is_rejected(intent):
     other_year = CycleFactory(name="FY2028", start=date(2028, 1, 1), end=date(2028, 12, 31))
-    assert_rejected("cycle", "inside it", create, layer=Layer.TRANSLATIONAL, parent=intent,
-                    **fields_of(intent, cycle=other_year))
+    assert_rejected(
+        "cycle", "inside it", create, layer=Layer.TRANSLATIONAL, parent=intent, **fields_of(intent, cycle=other_year)
+    )
 
 
 def test_annual_goal_cannot_sit_under_a_quarterly_one(intent, quarter, year):
     quarterly = GoalFactory(layer=Layer.TRANSLATIONAL, parent=intent, cycle=quarter)
-    assert_rejected("cycle", "inside it", create, layer=Layer.TRANSLATIONAL, parent=quarterly,
-                    **fields_of(intent, cycle=year))
+    assert_rejected(
+        "cycle", "inside it", create, layer=Layer.TRANSLATIONAL, parent=quarterly, **fields_of(intent, cycle=year)
+    )
 
 
 def test_goal_cannot_move_under_itself(intent):
     translational = GoalFactory(layer=Layer.TRANSLATIONAL, parent=intent)
-    assert_rejected("parent", "under itself or one of its descendants", services.goal_move, actor=None,
-                    goal=translational, parent=translational)
+    assert_rejected(
+        "parent",
+        "under itself or one of its descendants",
+        services.goal_move,
+        actor=None,
+        goal=translational,
+        parent=translational,
+    )
 
 
 def test_goal_cannot_move_under_its_descendant(intent):
     upper = GoalFactory(layer=Layer.TRANSLATIONAL, parent=intent)
     middle = GoalFactory(layer=Layer.TRANSLATIONAL, parent=upper)
     lower = GoalFactory(layer=Layer.TRANSLATIONAL, parent=middle)
-    assert_rejected("parent", "under itself or one of its descendants", services.goal_move, actor=None,
-                    goal=upper, parent=lower)
+    assert_rejected(
+        "parent", "under itself or one of its descendants", services.goal_move, actor=None, goal=upper, parent=lower
+    )
 
 
 def test_move_checks_layers_too(intent):
     _, translational, operational, _ = cascade(cycle=intent.cycle)
-    assert_rejected("parent", "Layers never go upward", services.goal_move, actor=None, goal=translational,
-                    parent=operational)
+    assert_rejected(
+        "parent", "Layers never go upward", services.goal_move, actor=None, goal=translational, parent=operational
+    )
 
 
 def test_cycle_change_must_keep_children_inside(intent, quarter, year):
@@ -122,16 +135,29 @@ def test_layer_is_fixed_after_creation(intent):
 
 @pytest.mark.parametrize(
     ("field", "value", "words"),
-    [("weight", -1, "zero or more"), ("weight", "heavy", "zero or more"), ("manual_progress", 1.5, "between 0 and 1"),
-     ("status", "done", "Unknown value"), ("progress_source", "magic", "Unknown value"), ("title", "  ", "title")],
+    [
+        ("weight", -1, "zero or more"),
+        ("weight", "heavy", "zero or more"),
+        ("manual_progress", 1.5, "between 0 and 1"),
+        ("status", "done", "Unknown value"),
+        ("progress_source", "magic", "Unknown value"),
+        ("title", "  ", "title"),
+    ],
 )
 def test_bad_field_values_are_rejected(intent, field, value, words):
     assert_rejected(field, words, services.goal_update, actor=None, goal=intent, **{field: value})
 
 
 def test_identity_belongs_to_personal_goals_only(intent):
-    assert_rejected("identity", "personal goal", create, layer=Layer.TRANSLATIONAL, parent=intent,
-                    identity="A leader", **fields_of(intent))
+    assert_rejected(
+        "identity",
+        "personal goal",
+        create,
+        layer=Layer.TRANSLATIONAL,
+        parent=intent,
+        identity="A leader",
+        **fields_of(intent),
+    )
 
 
 def test_cannot_link_under_an_archived_goal(intent):

@@ -21,7 +21,7 @@ def test_cascade_goals_share_their_intents_tree(db):
 
 
 def test_personal_goal_insert_never_renumbers_the_cascade(db):
-    intent, translational, operational, _ = cascade()
+    intent, _translational, operational, _ = cascade()
     before = list(Goal.objects.filter(tree_id=intent.tree_id).values_list("pk", "lft", "rght"))
     personal = GoalFactory(layer=Layer.PERSONAL, parent=operational)
     assert list(Goal.objects.filter(tree_id=intent.tree_id).values_list("pk", "lft", "rght")) == before
@@ -59,7 +59,7 @@ def test_moving_a_branch_to_another_intent_carries_its_subtree(db):
 
 
 def test_moving_a_personal_goal_only_relinks_it(db):
-    intent, translational, operational, personal = cascade()
+    _intent, translational, _operational, personal = cascade()
     services.goal_move(actor=None, goal=personal, parent=translational)
     personal.refresh_from_db()
     assert personal.parent_id == translational.pk and personal.tree_parent_id is None
@@ -81,7 +81,7 @@ def test_drift_is_found_and_repaired(db):
 
 
 def test_a_tree_parent_that_stops_mirroring_the_parent_is_drift(db):
-    intent, translational, operational, personal = cascade()
+    _intent, _translational, operational, personal = cascade()
     Goal.objects.filter(pk=personal.pk).update(tree_parent=operational)
     assert any(d.goal_id == personal.pk and d.field == "tree_parent_id" for d in tree.find_drift())
     tree.repair()
@@ -110,13 +110,30 @@ def test_concurrent_writers_leave_no_drift(postgres):
             for i in range(12):
                 parent = (translational, second, operational)[i % 3]
                 layer = Layer.OPERATIONAL if parent.layer != Layer.INTENT else Layer.TRANSLATIONAL
-                g = services.goal_create(actor=None, title=f"w{n}-{i}", layer=layer, parent=parent,
-                                         cycle=intent.cycle, unit=unit, owner=owner)
-                services.goal_create(actor=None, title=f"p{n}-{i}", layer=Layer.PERSONAL, parent=g,
-                                     cycle=intent.cycle, unit=unit, owner=owner)
+                g = services.goal_create(
+                    actor=None,
+                    title=f"w{n}-{i}",
+                    layer=layer,
+                    parent=parent,
+                    cycle=intent.cycle,
+                    unit=unit,
+                    owner=owner,
+                )
+                services.goal_create(
+                    actor=None,
+                    title=f"p{n}-{i}",
+                    layer=Layer.PERSONAL,
+                    parent=g,
+                    cycle=intent.cycle,
+                    unit=unit,
+                    owner=owner,
+                )
                 if i % 4 == 3:
-                    services.goal_move(actor=None, goal=Goal.objects.get(pk=g.pk),
-                                       parent=Goal.objects.get(pk=(second if i % 8 == 3 else translational).pk))
+                    services.goal_move(
+                        actor=None,
+                        goal=Goal.objects.get(pk=g.pk),
+                        parent=Goal.objects.get(pk=(second if i % 8 == 3 else translational).pk),
+                    )
         except BaseException as exc:  # surfaced below; a thread cannot fail the test itself
             errors.append(exc)
         finally:

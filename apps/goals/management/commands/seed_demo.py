@@ -10,6 +10,6 @@ class Command(BaseCommand):
         existed = demo.demo_exists()
         demo.seed_demo()
         self.stdout.write("Demo data already present." if existed else "Demo organisation created.")
-        self.stdout.write("Log in with any of these (password for all: %s):" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"Log in with any of these (password for all: {demo.DEMO_PASSWORD}):")
         for login in demo.LOGINS:
             self.stdout.write(f"  {login.role:<9} {login.username}")
