@@ -1,0 +1,18 @@
+# The production image: gunicorn serves the app; the same image runs the Celery worker and beat.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY goalcascade ./goalcascade
+COPY apps ./apps
+RUN pip install .
+
+COPY . .
+RUN DEBUG=true python manage.py collectstatic --noinput
+
+RUN useradd --system --uid 1000 goalcascade
+USER goalcascade
+EXPOSE 8000
+CMD ["gunicorn", "goalcascade.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
