@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Goal, Layer
+from .models import Goal, GoalStatus, Layer
 from .progress import health
 
 
@@ -51,3 +51,44 @@ def goal_health(goal: Goal, today: date | None = None) -> str | None:
         override=goal.health_override,
         stale_after_days=settings.STALE_AFTER_DAYS,
     )
+
+
+def goals_owned_by(person) -> list[Goal]:
+    """The person's goals that are in use, with what a list row shows (one query)."""
+    return list(
+        Goal.objects.filter(owner=person, archived_at__isnull=True)
+        .select_related("cycle", "unit", "parent")
+        .order_by("cycle__start", "layer", "title")
+    )
+
+
+def published_intents() -> list[Goal]:
+    """Strategic intents that are published (not drafts) and in use, newest cycle first (one query)."""
+    return list(
+        Goal.objects.filter(layer=Layer.INTENT, archived_at__isnull=True)
+        .exclude(status=GoalStatus.DRAFT)
+        .select_related("cycle", "owner", "unit")
+        .order_by("-cycle__start", "title")
+    )
+
+
+def paths_for(goals: list[Goal]) -> list[Goal]:
+    """Every cascade goal on the way up from `goals` (one query, whatever their number)."""
+    q = Q(pk__in=[])
+    for goal in goals:
+        anchor = goal.parent if goal.layer == Layer.PERSONAL else goal
+        if anchor is not None:
+            q |= Q(tree_id=anchor.tree_id, lft__lte=anchor.lft, rght__gte=anchor.rght)
+    return list(Goal.objects.filter(q).order_by("tree_id", "lft")) if goals else []
+
+
+def line_of_sight(goal: Goal, paths: list[Goal]) -> list[Goal]:
+    """The goal's ancestors, root intent first, picked from `paths` (see paths_for) without a query."""
+    anchor = goal.parent if goal.layer == Layer.PERSONAL else goal
+    if anchor is None:
+        return []
+    return [
+        g
+        for g in paths
+        if g.tree_id == anchor.tree_id and g.lft <= anchor.lft and g.rght >= anchor.rght and g.pk != goal.pk
+    ]

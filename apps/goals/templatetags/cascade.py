@@ -1,0 +1,21 @@
+"""Template helpers for showing progress: a bar with the health colour and the number as text."""
+
+from django import template
+
+from ..models import Health
+from ..selectors import goal_health
+
+register = template.Library()
+
+
+@register.inclusion_tag("progress_bar.html")
+def progress_bar(goal, value=None):
+    """The goal's progress (or `value`, a fraction) as a bar, its percentage and its health in words."""
+    fraction = goal.progress if value is None else value
+    health = goal_health(goal) if value is None else None
+    return {
+        "value": (fraction or 0) * 100,
+        "percent": round((fraction or 0) * 100),
+        "health": health or "none",
+        "health_label": Health(health).label if health else "",
+    }
