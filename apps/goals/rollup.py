@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from apps.metrics.models import Metric
 
+from . import tree
 from .models import Goal, GoalStatus, Layer
 from .progress import compute_goal, counts_for_parent, metric_progress
 
@@ -52,16 +53,15 @@ def recompute_goals(goal_ids: Iterable[int]) -> int:
 
 
 def _lock_path(ids: list[int]) -> dict[int, dict]:
-    """The goals and their ancestors, locked (in id order) against a concurrent rollup of the same path."""
-    anchors = Goal.objects.filter(pk__in=ids).values_list(
-        "pk", "layer", "tree_id", "lft", "rght", "parent__tree_id", "parent__lft", "parent__rght"
-    )
+    """The goals and their ancestors, locked (in id order) against a concurrent rollup of the same path.
+
+    The cascade trees involved are locked first, as a tree write would: a tree write locks
+    many rows in physical order, so row locks taken here alongside it could deadlock.
+    """
     ranges = Q(pk__in=ids)
-    for _pk, layer, tree_id, lft, rght, p_tree, p_lft, p_rght in anchors:
-        if layer == Layer.PERSONAL:
-            tree_id, lft, rght = p_tree, p_lft, p_rght
-        if tree_id is not None:
-            ranges |= Q(tree_id=tree_id, lft__lte=lft, rght__gte=rght)
+    for anchor in tree.lock_cascades_of(ids):
+        if anchor.tree_id is not None:
+            ranges |= Q(tree_id=anchor.tree_id, lft__lte=anchor.lft, rght__gte=anchor.rght)
     rows = Goal.objects.filter(ranges).order_by("pk").select_for_update().values(*COMPUTE_FIELDS)
     return {row["pk"]: row for row in rows}
 
