@@ -63,12 +63,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "mptt",
+    "django_htmx",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "apps.core",
     "apps.org",
     "apps.cycles",
     "apps.goals",
     "apps.metrics",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -135,16 +142,77 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- REST API (/api/v1/) ------------------------------------------------------------
+# Throttle rates are "<number>/<second|minute|hour|day>"; an empty value switches that throttle off.
+API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "5000/hour") or None
+API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "100/hour") or None
+# Token requests (username + password) per client address: slows password guessing.
+API_THROTTLE_AUTH = os.environ.get("API_THROTTLE_AUTH", "20/minute") or None
+
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes a request without credentials answer 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.core.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "apps.core.api.throttling.UserRateThrottle",
+        "apps.core.api.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"user": API_THROTTLE_USER, "anon": API_THROTTLE_ANON, "auth": API_THROTTLE_AUTH},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "apps.core.api.negotiation.ContentNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "apps.core.api.exceptions.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "GoalCascade API",
+    "DESCRIPTION": (
+        "Carry an organisation's strategy down to every team and person, and progress back up. "
+        "Authenticate with `Authorization: Token <token>` (from `POST /api/v1/auth/token/`) or with the browser "
+        "session (send the CSRF token on writes). Lists are paginated (`page`, `page_size` up to 500). "
+        "Errors: 400 `{field: [messages]}` for bad input, 401 without credentials, 403 when your role may not do "
+        "it, 404 for what you may not see, 429 when throttled."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Served from the drf-spectacular-sidecar package: the docs work offline, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "GoalStatusEnum": "apps.goals.models.GoalStatus",
+        "CycleStatusEnum": "apps.cycles.models.Cycle.Status",
+        "LayerEnum": "apps.goals.models.Layer",
+        "HealthEnum": "apps.goals.models.Health",
+        "MetricUnitEnum": "apps.metrics.models.Metric.Unit",
+        "UnitKindEnum": "apps.org.models.Unit.Kind",
+        "RoleEnum": "apps.org.models.Person.Role",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------
 # Without REDIS_URL, tasks run eagerly inside the request (embedded mode).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The cache holds the API throttle counters: shared through Redis when there is one, so that every
+# web process counts the same requests; in memory in the embedded mode (one process).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "goalcascade",
+        }
+    }
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

@@ -43,6 +43,27 @@ def record_change(*, actor, obj: models.Model, action: str, changes: dict | None
     )
 
 
+def record_changes(
+    *, actor, model: type[models.Model], changes: Iterable[tuple[int, str, dict]], batch_size: int = 1000
+) -> int:
+    """The rows record_change writes, for many objects of one model in a few INSERTs (bulk imports).
+
+    `changes` yields (pk, action, changes); it is consumed one batch at a time to keep memory flat.
+    """
+    content_type = ContentType.objects.get_for_model(model)
+    actor = actor if getattr(actor, "pk", None) else None
+    written = 0
+    batch: list[ObjectChange] = []
+    for pk, action, fields in changes:
+        batch.append(ObjectChange(content_type=content_type, object_id=pk, actor=actor, action=action, changes=fields))
+        if len(batch) >= batch_size:
+            written += len(ObjectChange.objects.bulk_create(batch))
+            batch = []
+    if batch:
+        written += len(ObjectChange.objects.bulk_create(batch))
+    return written
+
+
 def history_of(obj: models.Model):
     return ObjectChange.objects.filter(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk

@@ -6,6 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 
 MAX_ABS_VALUE = Decimal("1e16")
+# Ids are 64-bit: a larger number cannot name anything (and SQLite refuses to compare with it).
+MAX_ID = 2**63 - 1
+# Weights are relative; a cap keeps every weighted sum of a rollup finite (math.fsum overflows near 1e308).
+MAX_WEIGHT = 1_000_000
 
 
 def _is_number(value) -> bool:
@@ -13,8 +17,8 @@ def _is_number(value) -> bool:
 
 
 def check_weight(value, field: str = "weight") -> float:
-    if not _is_number(value) or value < 0 or value == float("inf"):
-        raise ValidationError({field: "A weight is a finite number of zero or more."})
+    if not _is_number(value) or not 0 <= value <= MAX_WEIGHT:
+        raise ValidationError({field: f"A weight is a finite number of zero or more, at most {MAX_WEIGHT:,}."})
     return float(value)
 
 

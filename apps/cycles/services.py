@@ -3,13 +3,15 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from apps.core.history import diff, record_change, snapshot
 from apps.core.models import ObjectChange
 from apps.core.validation import check_choice
+from apps.goals.models import Goal
 
 from .models import Cycle
+from .selectors import cycle_subtree_ids
 
 
 @transaction.atomic
@@ -29,3 +31,59 @@ def cycle_create(
         changes=diff({}, snapshot(cycle, ("name", "start", "end", "parent", "status"))),
     )
     return cycle
+
+
+CYCLE_FIELDS = ("name", "start", "end", "parent", "status")
+
+
+@transaction.atomic
+def cycle_update(*, actor, cycle: Cycle, **fields) -> Cycle:
+    """Rename a cycle, change its dates, status or the cycle it sits in; goals and inner cycles must still fit."""
+    unknown = set(fields) - set(CYCLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+    if "name" in fields and Cycle.objects.filter(name=fields["name"]).exclude(pk=cycle.pk).exists():
+        raise ValidationError({"name": f"A cycle named {fields['name']!r} exists already."})
+    if "status" in fields:
+        check_choice(fields["status"], Cycle.Status, "status")
+    before = snapshot(cycle, CYCLE_FIELDS)
+    for name, value in fields.items():
+        setattr(cycle, name, value)
+    changes = diff(before, snapshot(cycle, CYCLE_FIELDS))
+    if not changes:
+        return cycle
+    cycle.full_clean(validate_unique=False)
+    _check_inner_cycles_fit(cycle)
+    if "parent" in changes:
+        _check_goals_still_fit(cycle)
+    cycle.save()
+    record_change(actor=actor, obj=cycle, action=ObjectChange.Action.UPDATE, changes=changes)
+    return cycle
+
+
+def _check_inner_cycles_fit(cycle: Cycle) -> None:
+    outside = cycle.children.filter(models.Q(start__lt=cycle.start) | models.Q(end__gt=cycle.end)).first()
+    if outside is not None:
+        field = "start" if outside.start < cycle.start else "end"
+        raise ValidationError(
+            {field: f"{outside} ({outside.start} – {outside.end}) sits inside this cycle and must stay within it."}
+        )
+
+
+def _check_goals_still_fit(cycle: Cycle) -> None:
+    """A goal's parent must run in the goal's cycle or one containing it: re-parenting a cycle must keep that."""
+    inside = cycle_subtree_ids([cycle.pk])
+    above = set(cycle.parent.lineage_ids()) if cycle.parent_id else set()
+    stranded = (
+        Goal.objects.filter(cycle_id__in=inside, parent__isnull=False, archived_at__isnull=True)
+        .exclude(parent__cycle_id__in=inside | above)
+        .select_related("parent__cycle")
+        .first()
+    )
+    if stranded is not None:
+        raise ValidationError(
+            {
+                "parent": f"The goal {stranded.title!r} sits under a goal of {stranded.parent.cycle}, which would no "
+                "longer contain this cycle: move that goal first."
+            }
+        )

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import Goal, GoalStatus, Layer
-from .progress import health
+from .progress import health, is_stale
 
 
 def subtree_q(goal: Goal) -> Q:
@@ -92,3 +92,44 @@ def line_of_sight(goal: Goal, paths: list[Goal]) -> list[Goal]:
         for g in paths
         if g.tree_id == anchor.tree_id and g.lft <= anchor.lft and g.rght >= anchor.rght and g.pk != goal.pk
     ]
+
+
+def chain_labels(goals: list[Goal]) -> dict[int, str]:
+    """Each goal's line up to its intent as "Intent › Translational › …" (one query for all of them)."""
+    paths = paths_for(goals)
+    return {goal.pk: " › ".join(step.title for step in line_of_sight(goal, paths)) for goal in goals}
+
+
+def team_goal_candidates(person, visible: QuerySet[Goal]) -> QuerySet[Goal]:
+    """Goals a personal goal of `person` may link to: published cascade goals of their unit and the units above it."""
+    from apps.org.models import Unit
+
+    units = Unit.objects.none()
+    if person.unit_id:
+        unit = person.unit
+        units = Unit.objects.filter(tree_id=unit.tree_id, lft__lte=unit.lft, rght__gte=unit.rght)
+    return (
+        visible.filter(unit__in=units, archived_at__isnull=True)
+        .exclude(layer=Layer.PERSONAL)
+        .exclude(status__in=(GoalStatus.DRAFT, GoalStatus.CANCELLED))
+        .select_related("parent")
+        .order_by("tree_id", "lft")
+    )
+
+
+def children_of(goal: Goal, visible: QuerySet[Goal]) -> QuerySet[Goal]:
+    """The goal's children in use that the viewer may see, with what a row shows (one query)."""
+    return (
+        visible.filter(parent=goal, archived_at__isnull=True)
+        .select_related("cycle", "owner", "unit")
+        .order_by("layer", "title")
+    )
+
+
+def needs_checkin(goal: Goal, today: date | None = None) -> bool:
+    """A running goal with no check-in within STALE_AFTER_DAYS (needs goal.cycle)."""
+    if goal.status != GoalStatus.ACTIVE or goal.archived_at is not None:
+        return False
+    return is_stale(
+        goal.last_checkin_at or goal.created, today or timezone.localdate(), settings.STALE_AFTER_DAYS, goal.cycle.start
+    )

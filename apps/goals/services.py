@@ -96,6 +96,8 @@ def goal_create(
 @transaction.atomic
 def goal_update(*, actor: Person | None, goal: Goal, **fields) -> Goal:
     """Change editable fields. The layer is fixed at creation; the parent changes through goal_move."""
+    if goal.archived_at is not None:
+        raise ValidationError({"non_field_errors": "This goal is archived: restore it before changing it."})
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if "layer" in unknown:
         raise ValidationError({"layer": "The layer of a goal is fixed when it is created: create a new goal instead."})

@@ -41,6 +41,8 @@ def unit_create(
 def unit_move(*, actor: Person | None, unit: Unit, parent: Unit | None) -> Unit:
     if parent is not None and (parent.pk == unit.pk or parent.is_descendant_of(unit)):
         raise ValidationError({"parent": "A unit cannot sit under itself or one of its own units."})
+    if Unit.objects.filter(parent=parent, name=unit.name).exclude(pk=unit.pk).exists():
+        raise ValidationError({"parent": f"{parent or 'The top level'} already has a unit named {unit.name!r}."})
     old = unit.parent_id
     tree.move_unit(unit, parent)
     record_change(
@@ -147,6 +149,13 @@ def unit_update(*, actor: Person | None, unit: Unit, **fields) -> Unit:
         check_choice(fields["kind"], Unit.Kind, "kind")
     if "name" in fields and not str(fields["name"]).strip():
         raise ValidationError({"name": "A unit needs a name."})
+    if (
+        "name" in fields
+        and Unit.objects.filter(parent_id=unit.parent_id, name=fields["name"]).exclude(pk=unit.pk).exists()
+    ):
+        raise ValidationError(
+            {"name": f"{unit.parent or 'The top level'} already has a unit named {fields['name']!r}."}
+        )
     before = snapshot(unit, fields)
     for name, value in fields.items():
         setattr(unit, name, value)

@@ -1,10 +1,14 @@
 """The home page ("my work"): login required, the person's goals with their line of sight, query count pinned."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from apps.cycles.models import Cycle
 from apps.goals import services
-from apps.goals.models import GoalStatus, Layer
+from apps.goals.models import Goal, GoalStatus, Layer
 from tests.factories import GoalFactory, PersonFactory, cascade
 
 
@@ -60,3 +64,19 @@ def test_home_query_count_does_not_grow_with_goals(client, employee, django_asse
     with django_assert_max_num_queries(6):
         response = client.get(reverse("home"))
     assert response.content.decode().count("Mine ") == 12
+
+
+def test_home_lists_my_running_goals_without_a_recent_checkin(client, employee):
+    year = Cycle.objects.create(
+        name="This year",
+        start=timezone.localdate() - timedelta(days=100),
+        end=timezone.localdate() + timedelta(days=200),
+    )
+    quiet = GoalFactory(layer=Layer.PERSONAL, owner=employee, unit=employee.unit, cycle=year, title="Quiet goal")
+    fresh = GoalFactory(layer=Layer.PERSONAL, owner=employee, unit=employee.unit, cycle=year, title="Fresh goal")
+    Goal.objects.filter(pk=quiet.pk).update(last_checkin_at=timezone.now() - timedelta(days=20))
+    Goal.objects.filter(pk=fresh.pk).update(last_checkin_at=timezone.now() - timedelta(days=2))
+    client.force_login(employee)
+    page = client.get(reverse("home")).content.decode()
+    section = page.split("Needs a check-in")[1].split("</section>")[0]
+    assert "Quiet goal" in section and "Fresh goal" not in section

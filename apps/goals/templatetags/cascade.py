@@ -19,3 +19,9 @@ def progress_bar(goal, value=None):
         "health": health or "none",
         "health_label": Health(health).label if health else "",
     }
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping[key]` in a template (None when absent)."""
+    return mapping.get(key) if mapping else None

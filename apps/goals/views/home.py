@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from . import selectors
+from .. import selectors
 
 
 @login_required
@@ -12,4 +12,12 @@ def home(request):
     goals = selectors.goals_owned_by(request.user)
     paths = selectors.paths_for(goals)
     my_goals = [(goal, selectors.line_of_sight(goal, paths)) for goal in goals]
-    return render(request, "goals/home.html", {"my_goals": my_goals, "intents": selectors.published_intents()})
+    return render(
+        request,
+        "goals/home.html",
+        {
+            "my_goals": my_goals,
+            "needs_checkin": [goal for goal in goals if selectors.needs_checkin(goal)],
+            "intents": selectors.published_intents(),
+        },
+    )

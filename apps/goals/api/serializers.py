@@ -1,0 +1,236 @@
+"""Goals over the API. Serializers check the shape of the input and call the services; the
+cascade rules, the history and the rollup trigger are the services' (apps.goals.services)."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.core.api.fields import IdRelatedField
+from apps.core.validation import MAX_WEIGHT
+from apps.cycles.models import Cycle
+from apps.org.models import Person, Unit
+
+from .. import permissions, services
+from ..models import Goal, Health, Motivation
+from ..selectors import goal_health
+
+
+class VisibleGoalField(IdRelatedField):
+    """A goal by id, among the goals the caller may see: any other id is "does not exist" (400)."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        visible = permissions.visible_goals_q(getattr(request, "user", None))
+        # A goal's current parent may be echoed back in a write even when the caller cannot see it.
+        instance = getattr(self.parent, "instance", None)
+        if visible and isinstance(instance, Goal) and instance.parent_id:  # (an empty Q already sees all)
+            visible |= Q(pk=instance.parent_id)
+        return Goal.objects.filter(visible).select_related("cycle")
+
+
+PRIVATE_HELP = (
+    " On a personal goal this is private: null unless you are its owner, in the owner's manager chain, or an admin."
+    " In a write, null leaves it unchanged."
+)
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    """One goal of the cascade."""
+
+    parent = VisibleGoalField(
+        required=False,
+        allow_null=True,
+        help_text="The goal this one contributes to (id); null for an intent or a stand-alone personal goal. "
+        "Set when the goal is created; change it with POST goals/{id}/move/.",
+    )
+    cycle = IdRelatedField(
+        queryset=Cycle.objects.all(),
+        help_text="The cycle the goal runs in (id): the parent's cycle or a cycle inside it.",
+    )
+    unit = IdRelatedField(
+        queryset=Unit.objects.all(),
+        required=False,
+        help_text="The organisation unit the goal is for (id). Defaults to the owner's unit.",
+    )
+    owner = IdRelatedField(
+        queryset=Person.objects.all(),
+        required=False,
+        help_text="The person who owns the goal (id of people/). Defaults to you.",
+    )
+    why = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text="Why this goal matters." + PRIVATE_HELP
+    )
+    identity = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="Personal goals: who the owner wants to become through it (empty on other layers)." + PRIVATE_HELP,
+    )
+    motivation = serializers.ChoiceField(
+        choices=Motivation.choices,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="Personal goals: where the motivation comes from — own, expected (of me) or pressure "
+        "(to deliver); empty on other layers." + PRIVATE_HELP,
+    )
+    weight = serializers.FloatField(
+        required=False,
+        min_value=0,
+        max_value=MAX_WEIGHT,
+        help_text="How much this goal counts in its parent's rollup, relative to its siblings (default 1).",
+    )
+    health = serializers.SerializerMethodField(
+        help_text="on_track, at_risk or off_track: progress against the elapsed share of the cycle, unless the "
+        "owner set it in their latest check-in; null for drafts and cancelled goals."
+    )
+    alignment_gap = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="measured_progress − rollup_progress: positive when the outcome runs ahead of the work below "
+        "(null unless both exist).",
+    )
+
+    class Meta:
+        model = Goal
+        fields = (
+            "id",
+            "title",
+            "description",
+            "why",
+            "layer",
+            "parent",
+            "cycle",
+            "unit",
+            "owner",
+            "weight",
+            "status",
+            "progress_source",
+            "manual_progress",
+            "progress",
+            "measured_progress",
+            "rollup_progress",
+            "health",
+            "identity",
+            "motivation",
+            "alignment_gap",
+            "last_checkin_at",
+            "archived_at",
+            "created",
+            "updated",
+        )
+        read_only_fields = (
+            "id",
+            "progress",
+            "measured_progress",
+            "rollup_progress",
+            "last_checkin_at",
+            "archived_at",
+            "created",
+            "updated",
+        )
+        extra_kwargs = {
+            "id": {"help_text": "The goal's id."},
+            "title": {"help_text": "What the goal is, in a line."},
+            "description": {"help_text": "More about the goal: scope, definitions, links."},
+            "layer": {
+                "help_text": "intent (a root), translational (what a unit contributes), operational (day-to-day "
+                "measures) or personal (a leaf). Fixed when the goal is created."
+            },
+            "status": {
+                "help_text": "draft (seen only by its owner, leaders and admins), active, achieved, missed "
+                "or cancelled (cancelled goals do not count in their parent's rollup)."
+            },
+            "progress_source": {
+                "help_text": "What `progress` follows: metrics, children, manual, or auto (metrics if any, else "
+                "children if any, else manual)."
+            },
+            "manual_progress": {
+                "help_text": "Progress entered by hand, in [0, 1]; used when progress_source is manual."
+            },
+            "progress": {"help_text": "The goal's progress in [0, 1], per progress_source; what its parent counts."},
+            "measured_progress": {
+                "help_text": "Weighted mean of the metrics' progress, in [0, 1]; null without metrics."
+            },
+            "rollup_progress": {
+                "help_text": "Weighted mean of the progress of the children that are not cancelled, in [0, 1]; "
+                "null without children. Recomputed in the background after a change."
+            },
+            "last_checkin_at": {"help_text": "When the latest check-in on this goal or its metrics was recorded."},
+            "archived_at": {"help_text": "When the goal was archived; null while it is in use."},
+            "created": {"help_text": "When the goal was created."},
+            "updated": {"help_text": "When the goal was last changed."},
+        }
+
+    @extend_schema_field(serializers.ChoiceField(choices=Health.choices, allow_null=True))
+    def get_health(self, goal: Goal) -> str | None:
+        return goal_health(goal, today=self.context.get("today") or timezone.localdate())
+
+    def to_representation(self, goal: Goal) -> dict:
+        data = super().to_representation(goal)
+        if not permissions.private_fields_visible(self._user, goal):
+            for name in permissions.PRIVATE_FIELDS:
+                data[name] = None
+        return data
+
+    @property
+    def _user(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def validate(self, attrs: dict) -> dict:
+        if self.instance is None:
+            return self._with_create_defaults(attrs)
+        # In a write, null leaves a private field as it is: a caller who reads null cannot erase it.
+        for name in permissions.PRIVATE_FIELDS:
+            if name in attrs and attrs[name] is None:
+                del attrs[name]
+        if not permissions.private_fields_visible(self._user, self.instance):
+            hidden = [name for name in permissions.PRIVATE_FIELDS if name in attrs]
+            if hidden:
+                raise PermissionDenied(f"Only the owner and their managers may change {', '.join(hidden)}.")
+        return attrs
+
+    def _with_create_defaults(self, attrs: dict) -> dict:
+        for name in permissions.PRIVATE_FIELDS:
+            if attrs.get(name) is None:
+                attrs[name] = ""
+        attrs.setdefault("owner", self._user)
+        if attrs.get("unit") is None:
+            if attrs["owner"].unit_id is None:
+                raise serializers.ValidationError({"unit": ["The owner belongs to no unit: name the goal's unit."]})
+            attrs["unit"] = attrs["owner"].unit
+        return attrs
+
+    def create(self, validated_data: dict) -> Goal:
+        return services.goal_create(actor=self._user, **validated_data)
+
+    def update(self, goal: Goal, validated_data: dict) -> Goal:
+        fields = {name: value for name, value in validated_data.items() if name in services.EDITABLE_FIELDS}
+        # Echoing the layer or the parent back unchanged is fine; changing them is the service's to refuse.
+        if "layer" in validated_data and validated_data["layer"] != goal.layer:
+            fields["layer"] = validated_data["layer"]
+        if "parent" in validated_data and getattr(validated_data["parent"], "pk", None) != goal.parent_id:
+            fields["parent"] = validated_data["parent"]
+        return services.goal_update(actor=self._user, goal=goal, **fields)
+
+
+class GoalTreeSerializer(GoalSerializer):
+    """A goal with its descendants nested under `children` (for the schema; the view assembles the tree)."""
+
+    class Meta(GoalSerializer.Meta):
+        fields = (*GoalSerializer.Meta.fields, "children")
+
+
+GoalTreeSerializer._declared_fields["children"] = GoalTreeSerializer(
+    many=True, read_only=True, help_text="The goals directly under this one that you may see, each with its own."
+)
+
+
+class GoalMoveSerializer(serializers.Serializer):
+    parent = VisibleGoalField(
+        allow_null=True,
+        help_text="The new parent goal (id), checked against the cascade rules; null detaches a personal goal.",
+    )

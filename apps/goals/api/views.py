@@ -1,0 +1,162 @@
+"""The goals API: thin viewsets over apps.goals.services, with apps.goals.permissions deciding access."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.core.api.viewsets import ApiViewSet, ObjectRule
+
+from .. import permissions, services
+from ..filters import GoalFilterSet
+from ..models import Goal, Layer
+from ..selectors import goal_ancestors, goal_subtree
+from .serializers import GoalMoveSerializer, GoalSerializer, GoalTreeSerializer
+
+
+def with_goal_reads(queryset: QuerySet[Goal]) -> QuerySet[Goal]:
+    """What serialising a goal reads, joined in: the cycle (for health) and the owner's unit (for privacy)."""
+    return queryset.select_related("cycle").annotate(owner_unit_id=F("owner__unit_id"))
+
+
+class CanChangeGoal(ObjectRule):
+    rule = permissions.can_change_goal
+    message = "Your role may not change this goal."
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List goals",
+        description="The goals you may see, archived ones left out unless `archived=true`. Paginated.",
+    ),
+    retrieve=extend_schema(summary="Read a goal", description="Archived goals are still readable."),
+    create=extend_schema(
+        summary="Create a goal",
+        description="Checked against the cascade rules (layer, parent, cycle) and against what your role may create.",
+    ),
+    update=extend_schema(
+        summary="Replace a goal's fields",
+        description="The layer is fixed and the parent changes only through move/. Progress figures are computed.",
+    ),
+    partial_update=extend_schema(summary="Change some of a goal's fields"),
+    destroy=extend_schema(
+        summary="Archive a goal",
+        description="Goals are never deleted: this archives the goal (its history is kept). "
+        "A goal with goals under it in use cannot be archived: archive or move them first.",
+        responses={204: OpenApiResponse(description="Archived (or already archived).")},
+    ),
+)
+class GoalViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ApiViewSet,
+):
+    serializer_class = GoalSerializer
+    filterset_class = GoalFilterSet
+    permission_classes = (*ApiViewSet.permission_classes, CanChangeGoal)
+
+    def get_queryset(self) -> QuerySet[Goal]:
+        return with_goal_reads(permissions.visible_goals(self.request.user)).order_by("pk")
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def _reloaded(self, goal: Goal) -> Goal:
+        # Read back with what the answer shows; unfiltered, since a change may hide the goal from its author.
+        return with_goal_reads(Goal.objects.all()).get(pk=goal.pk)
+
+    def perform_create(self, serializer: GoalSerializer) -> None:
+        data = serializer.validated_data
+        if not permissions.can_create_goal(
+            self.request.user, layer=data["layer"], unit=data["unit"], owner=data["owner"], parent=data.get("parent")
+        ):
+            raise PermissionDenied("Your role may not create this goal for that unit and owner.")
+        serializer.instance = self._reloaded(serializer.save())
+
+    def perform_update(self, serializer: GoalSerializer) -> None:
+        goal, data = serializer.instance, serializer.validated_data
+        unit, owner = data.get("unit"), data.get("owner")
+        reassigned = (unit is not None and unit.pk != goal.unit_id) or (owner is not None and owner.pk != goal.owner_id)
+        if reassigned and not permissions.can_create_goal(
+            self.request.user, layer=goal.layer, unit=unit or goal.unit, owner=owner or goal.owner
+        ):
+            raise PermissionDenied("You may not give this goal to that unit or owner.")
+        serializer.instance = self._reloaded(serializer.save())
+
+    def perform_destroy(self, goal: Goal) -> None:
+        services.goal_archive(actor=self.request.user, goal=goal)
+
+    @extend_schema(
+        summary="Restore an archived goal",
+        description="Puts an archived goal back in use (its parent must be in use).",
+        request=None,
+        responses=GoalSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk=None) -> Response:
+        goal = services.goal_restore(actor=request.user, goal=self.get_object())
+        return Response(self.get_serializer(self._reloaded(goal)).data)
+
+    @extend_schema(
+        summary="Move a goal under another parent",
+        description="Checked against the cascade rules: not under itself or a descendant, layers never go upward, "
+        "the parent's cycle must contain the goal's. null detaches a personal goal.",
+        request=GoalMoveSerializer,
+        responses=GoalSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk=None) -> Response:
+        goal = self.get_object()
+        serializer = GoalMoveSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        services.goal_move(actor=request.user, goal=goal, parent=serializer.validated_data["parent"])
+        return Response(self.get_serializer(self._reloaded(goal)).data)
+
+    @extend_schema(
+        summary="A goal and everything under it",
+        description="The goal and all its descendants you may see (archived ones left out), each nested under "
+        "its parent's `children`. One fixed number of queries whatever the size of the subtree.",
+        responses=GoalTreeSerializer,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def tree(self, request: Request, pk=None) -> Response:
+        root = self.get_object()
+        below = permissions.visible_goals(request.user, goal_subtree(root)).exclude(pk=root.pk)
+        nodes = sorted(with_goal_reads(below), key=_tree_order)
+        rows = self.get_serializer([root, *nodes], many=True).data
+        index = {}
+        for goal, row in zip([root, *nodes], rows, strict=True):
+            row["children"] = []
+            parent_row = index.get(goal.parent_id) if goal is not root else None
+            if goal is root or parent_row is not None:
+                # A goal whose parent is hidden from the caller is left out with everything under it.
+                index[goal.pk] = row
+                if parent_row is not None:
+                    parent_row["children"].append(row)
+        return Response(index[root.pk])
+
+    @extend_schema(
+        summary="The line of sight to a goal",
+        description="The path from the root intent down to the goal itself (root first, the goal last), "
+        "leaving out any step you may not see. Not paginated: a path is as long as the cascade is deep.",
+        responses=GoalSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=())
+    def ancestors(self, request: Request, pk=None) -> Response:
+        goal = self.get_object()
+        path = list(with_goal_reads(permissions.visible_goals(request.user, goal_ancestors(goal))))
+        return Response(self.get_serializer([*path, goal], many=True).data)
+
+
+def _tree_order(goal: Goal) -> tuple:
+    """Parents before children: the cascade in nested-set order, then the personal goals (leaves)."""
+    if goal.layer == Layer.PERSONAL:
+        return (1, 0, goal.pk)
+    return (0, goal.lft, goal.pk)

@@ -1,0 +1,180 @@
+"""Forms for the pages. They check the shape of the input; the services decide the rules,
+and their errors come back next to the field they name (`add_service_errors`)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from apps.cycles.models import Cycle
+from apps.metrics.models import Metric
+from apps.org.models import Unit
+
+from .models import Goal, GoalStatus, Layer, Motivation, ProgressSource
+from .rules import ALLOWED_PARENT_LAYERS
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to the field it names, else at the top."""
+    for field, messages in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class GoalChoiceField(forms.ModelChoiceField):
+    """A goal picker whose labels show the chain up to the intent (set `paths` to {goal_id: "A › B"})."""
+
+    paths: dict[int, str] = {}
+
+    def label_from_instance(self, goal: Goal) -> str:
+        chain = self.paths.get(goal.pk)
+        return f"{chain} › {goal.title}" if chain else goal.title
+
+
+class IntentForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    why = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Why this matters now: the reason everyone below will translate.",
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    cycle = forms.ModelChoiceField(queryset=Cycle.objects.exclude(status=Cycle.Status.CLOSED))
+    unit = forms.ModelChoiceField(queryset=Unit.objects.all())
+
+
+class GoalEditForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    why = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    weight = forms.FloatField(min_value=0, help_text="How much this goal counts towards its parent (default 1).")
+    status = forms.ChoiceField(choices=GoalStatus.choices)
+    progress_source = forms.ChoiceField(choices=ProgressSource.choices, label="Progress comes from")
+    manual_progress = forms.FloatField(
+        min_value=0, max_value=1, required=False, help_text="Used when progress is manual: a number from 0 to 1."
+    )
+    identity = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Who I want to become through it"
+    )
+    motivation = forms.ChoiceField(
+        choices=[("", "—"), *Motivation.choices], required=False, label="Where this goal comes from"
+    )
+
+    def __init__(self, *args, goal: Goal, **kwargs):
+        super().__init__(*args, **kwargs)
+        if goal.layer != Layer.PERSONAL:
+            del self.fields["identity"], self.fields["motivation"]
+
+
+class FirstMetricMixin:
+    """A goal form that can also take the goal's first metric: all three of its fields, or none."""
+
+    def clean(self):
+        data = super().clean()
+        metric = [data.get(name) for name in ("metric_name", "metric_start", "metric_target")]
+        if any(value not in (None, "") for value in metric) and not all(value not in (None, "") for value in metric):
+            self.add_error("metric_name", "A metric needs a name, a start and a target (or leave all three empty).")
+        return data
+
+
+class TranslateForm(FirstMetricMixin, forms.Form):
+    """A team's own goal under a goal from above, with its first metric."""
+
+    title = forms.CharField(max_length=300, help_text="In your team's own words: what will you do or change?")
+    why = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    layer = forms.ChoiceField(
+        choices=[(Layer.TRANSLATIONAL, Layer.TRANSLATIONAL.label), (Layer.OPERATIONAL, Layer.OPERATIONAL.label)]
+    )
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none())
+    cycle = forms.ModelChoiceField(queryset=Cycle.objects.none())
+    metric_name = forms.CharField(
+        max_length=300, required=False, label="Metric", help_text="How you will measure it, e.g. 'Sales people hired'."
+    )
+    metric_unit = forms.ChoiceField(
+        choices=Metric.Unit.choices, required=False, label="Unit", initial=Metric.Unit.NUMBER
+    )
+    metric_start = forms.DecimalField(required=False, max_digits=20, decimal_places=4, label="Start")
+    metric_target = forms.DecimalField(required=False, max_digits=20, decimal_places=4, label="Target")
+    # The title the copy warning was shown for: saving that same title again means "save anyway".
+    confirmed_title = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, parent: Goal, units, cycles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parent = parent
+        self.fields["layer"].choices = [
+            (layer, Layer(layer).label)
+            for layer in (Layer.TRANSLATIONAL, Layer.OPERATIONAL)
+            if parent.layer in ALLOWED_PARENT_LAYERS[layer]
+        ]
+        self.fields["unit"].queryset = units
+        self.fields["cycle"].queryset = cycles
+        self.fields["cycle"].initial = parent.cycle_id
+
+
+class PersonalGoalForm(FirstMetricMixin, forms.Form):
+    title = forms.CharField(max_length=300)
+    parent = GoalChoiceField(
+        queryset=Goal.objects.none(),
+        required=False,
+        label="Contributes to",
+        empty_label="— Not linked (a development goal) —",
+        help_text="The team goal this goal moves. Each choice shows its line up to the intent.",
+    )
+    why = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Why this matters to me",
+        help_text="Private: only you and your manager chain see it.",
+    )
+    identity = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Who I want to become through it",
+        help_text="Private, like the why.",
+    )
+    motivation = forms.ChoiceField(
+        choices=[("", "—"), *Motivation.choices],
+        required=False,
+        label="Where this goal comes from",
+        help_text="Private; HR sees only totals.",
+    )
+    cycle = forms.ModelChoiceField(queryset=Cycle.objects.exclude(status=Cycle.Status.CLOSED))
+    metric_name = forms.CharField(max_length=300, required=False, label="Metric")
+    metric_unit = forms.ChoiceField(
+        choices=Metric.Unit.choices, required=False, label="Unit", initial=Metric.Unit.NUMBER
+    )
+    metric_start = forms.DecimalField(required=False, max_digits=20, decimal_places=4, label="Start")
+    metric_target = forms.DecimalField(required=False, max_digits=20, decimal_places=4, label="Target")
+
+    def __init__(self, *args, candidates, paths: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = candidates
+        self.fields["parent"].paths = paths
+
+
+class MoveForm(forms.Form):
+    parent = GoalChoiceField(
+        queryset=Goal.objects.none(), required=False, label="New parent", empty_label="— Not linked —"
+    )
+
+    def __init__(self, *args, candidates, paths: dict[int, str], allow_none: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = candidates
+        self.fields["parent"].paths = paths
+        self.fields["parent"].required = not allow_none
+
+
+class MetricForm(forms.Form):
+    name = forms.CharField(max_length=300)
+    unit = forms.ChoiceField(choices=Metric.Unit.choices, initial=Metric.Unit.NUMBER)
+    start = forms.DecimalField(max_digits=20, decimal_places=4)
+    target = forms.DecimalField(max_digits=20, decimal_places=4)
+    weight = forms.FloatField(min_value=0, initial=1.0)
+
+
+class CheckInForm(forms.Form):
+    value = forms.DecimalField(max_digits=20, decimal_places=4, label="New value")
+    confidence = forms.TypedChoiceField(
+        choices=[(n, n) for n in range(11)],
+        coerce=int,
+        initial=7,
+        help_text="How sure are you of reaching the target? 0 to 10.",
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -1,0 +1,249 @@
+"""Who may see and change what: one place, used by the API, the pages and the admin.
+
+Roles (DESIGN.md, "Roles and object permissions"):
+
+| role     | may see                                               | may change                                  |
+| -------- | ----------------------------------------------------- | ------------------------------------------- |
+| admin    | everything                                            | everything                                  |
+| leader   | everything, drafts included                           | intents; any goal in their units' subtree   |
+| manager  | the published cascade; personal goals of their reports| translational and operational goals of      |
+|          | (directly or not)                                     | their units' subtree, their metrics and     |
+|          |                                                       | check-ins                                   |
+| employee | the published cascade (intent, translational,         | their own personal goals, their metrics and |
+|          | operational); their own personal goals                | check-ins; check-ins on metrics they own    |
+| hr       | everything published, without the private fields      | people, units and cycles; nothing in goals  |
+
+Whatever the role:
+- everyone sees and changes their own personal goals (drafts included) and sees every goal
+  they own;
+- whoever leads a unit or has reports acts as a manager: they see the published personal
+  goals of their reports (directly or not) and of the people in the units they lead (their
+  *manager chain* reaches those people), and they may change the translational and
+  operational goals of the units they lead (and under them);
+- a draft is seen only by its owner, leaders and admins;
+- `why`, `identity` and `motivation` of a personal goal are private to its owner, their
+  manager chain and admins.
+
+"Their units' subtree" is, for a leader or a manager, the subtree of their own unit plus those
+of the units they lead; for anyone else, the subtrees of the units they lead.
+
+The same rules exist twice, as per-object checks (`can_view_goal`) and as a queryset filter
+(`visible_goals_q`); tests hold the two to the same answers. Everything an actor's checks need
+from the organisation (their reports, their units) is read once and kept on the actor object,
+so a list costs the same few queries whatever its length.
+"""
+
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+
+from apps.metrics.models import Metric
+from apps.org import selectors as org
+from apps.org.models import Person, Unit
+
+from .models import Goal, GoalStatus, Layer
+
+Role = Person.Role
+CASCADE_TEAM_LAYERS = (Layer.TRANSLATIONAL, Layer.OPERATIONAL)
+PRIVATE_FIELDS = ("why", "identity", "motivation")
+
+
+class Access:
+    """What one person's permission checks need, read lazily and at most once."""
+
+    def __init__(self, person: Person):
+        self.person = person
+        self.role = person.role
+        self.is_admin = person.role == Role.ADMIN or person.is_superuser
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_admin or self.role == Role.LEADER
+
+    @cached_property
+    def report_ids(self) -> frozenset[int]:
+        """Everyone who reports to this person, directly or not."""
+        return org.report_ids(self.person)
+
+    @cached_property
+    def led_unit_ids(self) -> frozenset[int]:
+        """The units this person leads, and every unit under them: their people are in this person's chain."""
+        return org.led_unit_ids(self.person)
+
+    @cached_property
+    def scope_unit_ids(self) -> frozenset[int]:
+        """ "Their units' subtree": where this person may change cascade goals."""
+        if self.role in (Role.LEADER, Role.MANAGER):
+            return org.own_and_led_unit_ids(self.person)
+        return self.led_unit_ids
+
+    def manages(self, person_id: int, unit_id: int | None) -> bool:
+        """Whether this person is in the manager chain of the person (`person_id`, in unit `unit_id`)."""
+        return person_id in self.report_ids or (unit_id is not None and unit_id in self.led_unit_ids)
+
+
+def access_for(person) -> Access | None:
+    """The Access of a signed-in person, kept on the object for the rest of the request; None when anonymous."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return None
+    access = person.__dict__.get("_goal_access")
+    if access is None:
+        access = person.__dict__["_goal_access"] = Access(person)
+    return access
+
+
+def _owner_unit_id(goal: Goal) -> int | None:
+    """The unit of the goal's owner: from the `owner_unit_id` annotation when the query added it."""
+    if "owner_unit_id" in goal.__dict__:
+        return goal.__dict__["owner_unit_id"]
+    return goal.owner.unit_id
+
+
+# --- Goals -------------------------------------------------------------------------------
+
+
+def visible_goals_q(person, prefix: str = "") -> Q:
+    """The goals `person` may see, as a filter (`prefix` reaches goals from another model, e.g. "goal__").
+
+    For admins and leaders this is the empty Q (everything): AND it with other filters; OR-ing an
+    empty Q with another one gives just the other one.
+    """
+    access = access_for(person)
+    if access is None:
+        return Q(pk__in=[])
+    if access.sees_everything:
+        return Q()
+
+    def q(**lookups) -> Q:
+        return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
+
+    own = q(owner_id=person.pk)
+    published = ~q(status=GoalStatus.DRAFT)
+    if access.role == Role.HR:
+        return own | published
+    in_chain = q(owner_id__in=org.reports_subquery(person)) | q(owner__unit_id__in=access.led_unit_ids)
+    return own | (published & (~q(layer=Layer.PERSONAL) | in_chain))
+
+
+def visible_goals(person, queryset: QuerySet[Goal] | None = None) -> QuerySet[Goal]:
+    queryset = Goal.objects.all() if queryset is None else queryset
+    return queryset.filter(visible_goals_q(person))
+
+
+def can_view_goal(person, goal: Goal) -> bool:
+    access = access_for(person)
+    if access is None:
+        return False
+    if access.sees_everything or goal.owner_id == person.pk:
+        return True
+    if goal.status == GoalStatus.DRAFT:
+        return False
+    if access.role == Role.HR or goal.layer != Layer.PERSONAL:
+        return True
+    return access.manages(goal.owner_id, _owner_unit_id(goal))
+
+
+def private_fields_visible(person, goal: Goal) -> bool:
+    """Whether `person` may read `why`, `identity` and `motivation` of `goal` (always, unless it is personal)."""
+    if goal.layer != Layer.PERSONAL:
+        return True
+    if not can_view_goal(person, goal):
+        return False
+    access = access_for(person)
+    if access.is_admin or goal.owner_id == person.pk:
+        return True
+    return access.manages(goal.owner_id, _owner_unit_id(goal))
+
+
+def can_change_goal(person, goal: Goal) -> bool:
+    """Update, move, archive or restore `goal` (and change its metrics)."""
+    if not can_view_goal(person, goal):
+        return False
+    access = access_for(person)
+    if access.is_admin:
+        return True
+    if goal.layer == Layer.PERSONAL and goal.owner_id == person.pk:
+        return True
+    if access.role == Role.LEADER and (goal.layer == Layer.INTENT or goal.unit_id in access.scope_unit_ids):
+        return True
+    return goal.layer in CASCADE_TEAM_LAYERS and goal.unit_id in access.scope_unit_ids
+
+
+def can_create_goal(person, *, layer: str, unit: Unit | None, owner: Person | None, parent: Goal | None = None) -> bool:
+    """Create a goal of `layer` for `unit`, owned by `owner`, under `parent`.
+
+    Also the check for giving an existing goal another unit or owner: the actor must be
+    allowed to create the goal as it would then stand.
+    """
+    access = access_for(person)
+    if access is None:
+        return False
+    if parent is not None and not can_view_goal(person, parent):
+        return False
+    if access.is_admin:
+        return True
+    unit_id = unit.pk if unit is not None else None
+    if layer == Layer.PERSONAL:
+        is_own = owner is not None and owner.pk == person.pk
+        return is_own or (access.role == Role.LEADER and unit_id in access.scope_unit_ids)
+    if layer == Layer.INTENT:
+        return access.role == Role.LEADER
+    return unit_id in access.scope_unit_ids
+
+
+# --- Metrics and check-ins ---------------------------------------------------------------
+
+
+def visible_metrics_q(person) -> Q:
+    return visible_goals_q(person, prefix="goal__")
+
+
+def visible_metrics(person, queryset: QuerySet[Metric] | None = None) -> QuerySet[Metric]:
+    queryset = Metric.objects.all() if queryset is None else queryset
+    return queryset.filter(visible_metrics_q(person))
+
+
+def can_view_metric(person, metric: Metric) -> bool:
+    return can_view_goal(person, metric.goal)
+
+
+def can_change_metric(person, metric: Metric) -> bool:
+    """Update or archive `metric`: whoever may change its goal."""
+    return can_change_goal(person, metric.goal)
+
+
+def can_create_metric(person, goal: Goal) -> bool:
+    return can_change_goal(person, goal)
+
+
+def can_record_checkin(person, metric: Metric) -> bool:
+    """Whoever may change the metric, and the owner of its goal ("check-ins on metrics they own")."""
+    return metric.goal.owner_id == getattr(person, "pk", None) or can_change_metric(person, metric)
+
+
+# --- Organisation, cycles and reports -------------------------------------------------------
+
+
+def can_manage_org(person) -> bool:
+    """Create and change units, people and cycles."""
+    access = access_for(person)
+    return access is not None and (access.is_admin or access.role == Role.HR)
+
+
+def can_change_person(actor, person: Person) -> bool:
+    """HR looks after people, but only an admin changes an admin's account."""
+    access = access_for(actor)
+    if not can_manage_org(actor):
+        return False
+    return access.is_admin or (person.role != Role.ADMIN and not person.is_superuser)
+
+
+def can_assign_role(actor, role: str) -> bool:
+    """Only an admin makes someone an admin."""
+    access = access_for(actor)
+    return can_manage_org(actor) and (access.is_admin or role != Role.ADMIN)
+
+
+def can_view_alignment_report(person) -> bool:
+    access = access_for(person)
+    return access is not None and (access.is_admin or access.role == Role.HR)

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from .views import cascade, goal, personal, strategy
+
+app_name = "goals"
+
+urlpatterns = [
+    path("map/", cascade.strategy_map, name="map"),
+    path("map/children/<int:pk>/", cascade.map_children, name="map-children"),
+    path("strategy/", strategy.strategy, name="strategy"),
+    path("strategy/new/", strategy.intent_new, name="intent-new"),
+    path("my-goals/", personal.my_goals, name="mine"),
+    path("my-goals/new/", personal.personal_new, name="personal-new"),
+    path("goals/<int:pk>/", goal.goal_detail, name="detail"),
+    path("goals/<int:pk>/edit/", goal.goal_edit, name="edit"),
+    path("goals/<int:pk>/move/", goal.goal_move, name="move"),
+    path("goals/<int:pk>/archive/", goal.goal_archive, name="archive"),
+    path("goals/<int:pk>/restore/", goal.goal_restore, name="restore"),
+    path("goals/<int:pk>/publish/", strategy.goal_publish, name="publish"),
+    path("goals/<int:pk>/translate/", goal.goal_translate, name="translate"),
+    path("goals/<int:pk>/metrics/new/", goal.metric_add, name="metric-add"),
+]

@@ -1,0 +1,262 @@
+"""The goal page and what can be done from it: edit, move, archive, restore, translate, add a metric."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.core.history import history_of
+from apps.cycles.models import Cycle
+from apps.metrics import services as metric_services
+from apps.metrics.charts import history_chart
+from apps.metrics.models import CheckIn, Metric
+from apps.org.models import Unit
+
+from .. import permissions, selectors, services
+from ..forms import CheckInForm, GoalEditForm, MetricForm, MoveForm, TranslateForm, add_service_errors
+from ..models import Goal, Layer
+from ..rules import ALLOWED_PARENT_LAYERS
+from ..similarity import looks_copied, title_similarity
+from .common import changeable_goal, redirect_back, visible_goal
+
+
+def metric_rows_for(goals: list[Goal], viewer) -> dict[int, list[dict]]:
+    """Each goal's metrics in use with their check-ins (newest first), chart and check-in permission.
+
+    Two queries whatever the number of goals and metrics.
+    """
+    by_id = {goal.pk: goal for goal in goals}
+    metrics = (
+        Metric.objects.filter(goal_id__in=by_id, archived_at__isnull=True)
+        .order_by("goal_id", "pk")
+        .prefetch_related(
+            Prefetch("checkins", queryset=CheckIn.objects.select_related("author").order_by("-created", "-id"))
+        )
+    )
+    rows: dict[int, list[dict]] = {pk: [] for pk in by_id}
+    for metric in metrics:
+        metric.goal = by_id[metric.goal_id]  # already loaded: the permission check needs it, not another query
+        checkins = list(metric.checkins.all())
+        values = [c.value for c in reversed(checkins) if c.value is not None]
+        rows[metric.goal_id].append(
+            {
+                "metric": metric,
+                "checkins": checkins,
+                "chart": history_chart(start=metric.start, target=metric.target, values=values),
+                "can_checkin": permissions.can_record_checkin(viewer, metric),
+            }
+        )
+    return rows
+
+
+def metric_rows(goal: Goal, viewer) -> list[dict]:
+    return metric_rows_for([goal], viewer)[goal.pk]
+
+
+@login_required
+def goal_detail(request, pk: int):
+    goal = visible_goal(request, pk)
+    visible = permissions.visible_goals(request.user)
+    can_change = permissions.can_change_goal(request.user, goal)
+    context = {
+        "goal": goal,
+        "ancestors": list(selectors.goal_ancestors(goal)),
+        "children": list(selectors.children_of(goal, visible)),
+        "metrics": metric_rows(goal, request.user),
+        "history": list(history_of(goal)[:30]),
+        "show_private": permissions.private_fields_visible(request.user, goal),
+        "can_change": can_change,
+        "can_translate": goal.layer != Layer.PERSONAL and not goal.is_archived and _leads_a_unit(request.user),
+        "checkin_form": CheckInForm(),
+    }
+    return render(request, "goals/goal_detail.html", context)
+
+
+@login_required
+def goal_edit(request, pk: int):
+    goal = changeable_goal(request, pk)
+    fields = (
+        "title",
+        "why",
+        "description",
+        "weight",
+        "status",
+        "progress_source",
+        "manual_progress",
+        "identity",
+        "motivation",
+    )
+    initial = {name: getattr(goal, name) for name in fields}
+    form = GoalEditForm(request.POST or None, initial=initial, goal=goal)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: value for name, value in form.cleaned_data.items() if value != initial[name]}
+        try:
+            services.goal_update(actor=request.user, goal=goal, **changes)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Goal saved.")
+            return redirect("goals:detail", pk=goal.pk)
+    return render(request, "goals/goal_form.html", {"form": form, "goal": goal, "heading": f"Edit “{goal.title}”"})
+
+
+def _move_candidates(request, goal: Goal):
+    """Parents the goal could move under: visible goals in use, of an allowed layer, in its cycle or one above."""
+    return (
+        permissions.visible_goals(request.user)
+        .filter(
+            layer__in=ALLOWED_PARENT_LAYERS[goal.layer], archived_at__isnull=True, cycle_id__in=goal.cycle.lineage_ids()
+        )
+        .exclude(pk=goal.pk)
+        .select_related("parent")
+        .order_by("tree_id", "lft")[:500]
+    )
+
+
+@login_required
+def goal_move(request, pk: int):
+    goal = changeable_goal(request, pk)
+    if goal.layer == Layer.INTENT:
+        messages.error(request, "A strategic intent is a root of the cascade: it cannot be moved under another goal.")
+        return redirect("goals:detail", pk=goal.pk)
+    candidates = list(_move_candidates(request, goal))
+    form = MoveForm(
+        request.POST or None,
+        initial={"parent": goal.parent_id},
+        candidates=Goal.objects.filter(pk__in=[c.pk for c in candidates]),
+        paths=selectors.chain_labels(candidates),
+        allow_none=goal.layer == Layer.PERSONAL,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_move(actor=request.user, goal=goal, parent=form.cleaned_data["parent"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Goal moved.")
+            return redirect("goals:detail", pk=goal.pk)
+    return render(request, "goals/goal_form.html", {"form": form, "goal": goal, "heading": f"Move “{goal.title}”"})
+
+
+@login_required
+@require_POST
+def goal_archive(request, pk: int):
+    goal = changeable_goal(request, pk)
+    try:
+        services.goal_archive(actor=request.user, goal=goal)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Goal archived. It and its history are kept; restore it at any time.")
+    return redirect_back(request, goal)
+
+
+@login_required
+@require_POST
+def goal_restore(request, pk: int):
+    goal = changeable_goal(request, pk)
+    try:
+        services.goal_restore(actor=request.user, goal=goal)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Goal restored.")
+    return redirect("goals:detail", pk=goal.pk)
+
+
+def _leads_a_unit(person) -> bool:
+    access = permissions.access_for(person)
+    return access.is_admin or bool(access.scope_unit_ids)
+
+
+def _translate_choices(request, parent: Goal):
+    access = permissions.access_for(request.user)
+    units = Unit.objects.all() if access.is_admin else Unit.objects.filter(pk__in=access.scope_unit_ids)
+    inside = [cycle.pk for cycle in Cycle.objects.select_related("parent__parent") if parent.cycle.contains(cycle)]
+    return units.order_by("tree_id", "lft"), Cycle.objects.filter(pk__in=inside)
+
+
+def create_with_metric(actor, data, **goal_fields) -> Goal:
+    goal = services.goal_create(actor=actor, **goal_fields)
+    if data.get("metric_name"):
+        metric_services.metric_create(
+            actor=actor,
+            goal=goal,
+            name=data["metric_name"],
+            unit=data["metric_unit"] or Metric.Unit.NUMBER,
+            start=data["metric_start"],
+            target=data["metric_target"],
+        )
+    return goal
+
+
+@login_required
+def goal_translate(request, pk: int):
+    """A manager writes their team's goal under a goal from above, in the team's own words and metrics."""
+    parent = visible_goal(request, pk)
+    if parent.layer == Layer.PERSONAL or parent.is_archived:
+        raise PermissionDenied("Only a goal of the cascade that is in use can be translated.")
+    units, cycles = _translate_choices(request, parent)
+    if not units.exists():
+        raise PermissionDenied("You lead no unit that could take on this goal.")
+    options = {"parent": parent, "units": units, "cycles": cycles}
+    form = TranslateForm(request.POST or None, initial={"unit": request.user.unit_id}, **options)
+    copy_warning = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if looks_copied(data["title"], parent.title) and data["confirmed_title"] != data["title"]:
+            # Warn, and remember the title warned about: submitting that same title again saves it as it stands.
+            copy_warning = True
+            form = TranslateForm({**request.POST.dict(), "confirmed_title": data["title"]}, **options)
+            form.is_valid()
+        elif not permissions.can_create_goal(
+            request.user, layer=data["layer"], unit=data["unit"], owner=request.user, parent=parent
+        ):
+            form.add_error("unit", "You may not create goals for this unit.")
+        else:
+            try:
+                goal = create_with_metric(
+                    request.user,
+                    data,
+                    title=data["title"],
+                    why=data["why"],
+                    layer=data["layer"],
+                    parent=parent,
+                    cycle=data["cycle"],
+                    unit=data["unit"],
+                    owner=request.user,
+                    status="active",
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Your team's goal is in the cascade.")
+                return redirect("goals:detail", pk=goal.pk)
+    context = {
+        "form": form,
+        "parent": parent,
+        "ancestors": list(selectors.goal_ancestors(parent)),
+        "parent_metrics": list(parent.metrics.filter(archived_at__isnull=True)),
+        "copy_warning": copy_warning,
+        "similarity": title_similarity(form.data.get("title", ""), parent.title) if copy_warning else None,
+    }
+    return render(request, "goals/translate.html", context)
+
+
+@login_required
+def metric_add(request, pk: int):
+    goal = changeable_goal(request, pk)
+    form = MetricForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            metric_services.metric_create(actor=request.user, goal=goal, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Metric added.")
+            return redirect("goals:detail", pk=goal.pk)
+    return render(
+        request, "goals/goal_form.html", {"form": form, "goal": goal, "heading": f"Add a metric to “{goal.title}”"}
+    )

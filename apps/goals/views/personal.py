@@ -1,0 +1,65 @@
+"""My goals: personal goals linked upward, with their metrics and check-ins in place."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from .. import permissions, selectors
+from ..forms import CheckInForm, PersonalGoalForm, add_service_errors
+from ..models import GoalStatus, Layer
+from .cascade import default_cycle
+from .goal import create_with_metric, metric_rows_for
+
+
+@login_required
+def my_goals(request):
+    goals = list(
+        request.user.goals.filter(layer=Layer.PERSONAL, archived_at__isnull=True)
+        .select_related("cycle", "owner", "unit", "parent")
+        .order_by("cycle__start", "title")
+    )
+    paths = selectors.chain_labels(goals)
+    metrics = metric_rows_for(goals, request.user)
+    rows = [{"goal": goal, "path": paths.get(goal.pk, ""), "metrics": metrics[goal.pk]} for goal in goals]
+    return render(request, "goals/my_goals.html", {"rows": rows, "checkin_form": CheckInForm()})
+
+
+@login_required
+def personal_new(request):
+    candidates = list(selectors.team_goal_candidates(request.user, permissions.visible_goals(request.user)))
+    form = PersonalGoalForm(
+        request.POST or None,
+        initial={"cycle": default_cycle(), "parent": request.GET.get("parent")},
+        candidates=permissions.visible_goals(request.user).filter(pk__in=[g.pk for g in candidates]),
+        paths=selectors.chain_labels(candidates),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = request.user.unit or (data["parent"].unit if data["parent"] else None)
+        if unit is None:
+            form.add_error(None, "You belong to no unit yet, so this goal has nowhere to sit: ask HR to place you.")
+            return render(request, "goals/personal_form.html", {"form": form})
+        try:
+            goal = create_with_metric(
+                request.user,
+                data,
+                title=data["title"],
+                layer=Layer.PERSONAL,
+                parent=data["parent"],
+                cycle=data["cycle"],
+                unit=unit,
+                owner=request.user,
+                why=data["why"],
+                identity=data["identity"],
+                motivation=data["motivation"],
+                status=GoalStatus.ACTIVE,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "Your goal is saved." + (" It now counts towards the goal above it." if goal.parent_id else "")
+            )
+            return redirect("goals:mine")
+    return render(request, "goals/personal_form.html", {"form": form})

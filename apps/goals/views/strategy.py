@@ -1,0 +1,102 @@
+"""Strategy for leaders: draft, publish and archive the strategic intents of a cycle."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.cycles.models import Cycle
+from apps.metrics import services as metric_services
+
+from .. import permissions, services
+from ..forms import IntentForm, MetricForm, add_service_errors
+from ..models import GoalStatus, Layer
+from .cascade import MapFilterForm, default_cycle
+from .common import changeable_goal, redirect_back
+
+FOCUS_LIMIT = 3
+
+
+def _require_strategist(request) -> None:
+    if not permissions.can_create_goal(request.user, layer=Layer.INTENT, unit=None, owner=request.user):
+        raise PermissionDenied("Only leaders draft strategic intent.")
+
+
+@login_required
+def strategy(request):
+    _require_strategist(request)
+    picker = MapFilterForm(request.GET or None)
+    cycle = (picker.cleaned_data.get("cycle") if picker.is_valid() else None) or default_cycle()
+    intents = (
+        list(
+            permissions.visible_goals(request.user)
+            .filter(layer=Layer.INTENT, cycle=cycle, archived_at__isnull=True)
+            .select_related("cycle", "owner", "unit")
+            .order_by("status", "title")
+        )
+        if cycle
+        else []
+    )
+    published = [goal for goal in intents if goal.status != GoalStatus.DRAFT]
+    return render(
+        request,
+        "goals/strategy.html",
+        {
+            "picker": picker,
+            "cycle": cycle,
+            "intents": intents,
+            "published_count": len(published),
+            "too_many": len(published) > FOCUS_LIMIT,
+            "focus_limit": FOCUS_LIMIT,
+        },
+    )
+
+
+@login_required
+def intent_new(request):
+    _require_strategist(request)
+    initial = {"cycle": default_cycle(), "unit": request.user.unit_id}
+    form = IntentForm(request.POST or None, initial=initial)
+    metric_form = MetricForm(request.POST or None, prefix="metric", use_required_attribute=False)
+    wants_metric = bool(request.POST.get("metric-name"))
+    if request.method == "POST" and form.is_valid() and (not wants_metric or metric_form.is_valid()):
+        try:
+            goal = services.goal_create(
+                actor=request.user, layer=Layer.INTENT, owner=request.user, status=GoalStatus.DRAFT, **form.cleaned_data
+            )
+            if wants_metric:
+                metric_services.metric_create(actor=request.user, goal=goal, **metric_form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Draft saved. Only leaders see it until you publish it.")
+            return redirect("goals:detail", pk=goal.pk)
+    return render(
+        request, "goals/intent_form.html", {"form": form, "metric_form": metric_form, "wants_metric": wants_metric}
+    )
+
+
+@login_required
+@require_POST
+def goal_publish(request, pk: int):
+    goal = changeable_goal(request, pk)
+    if goal.status == GoalStatus.DRAFT:
+        services.goal_update(actor=request.user, goal=goal, status=GoalStatus.ACTIVE)
+        messages.success(request, f"“{goal.title}” is published: everyone can see it and translate it.")
+        if goal.layer == Layer.INTENT:
+            _warn_about_focus(request, goal.cycle)
+    return redirect_back(request, goal)
+
+
+def _warn_about_focus(request, cycle: Cycle) -> None:
+    published = (
+        permissions.visible_goals(request.user)
+        .filter(layer=Layer.INTENT, cycle=cycle, archived_at__isnull=True)
+        .exclude(status=GoalStatus.DRAFT)
+        .count()
+    )
+    if published > FOCUS_LIMIT:
+        messages.warning(
+            request, f"{cycle} now has {published} published intents. Focus on the top {FOCUS_LIMIT} priorities."
+        )

@@ -1,0 +1,105 @@
+"""The organisation API (units, people) and the token endpoint: thin views over apps.org.services."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins
+from rest_framework import permissions as drf_permissions
+from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.api.throttling import AnonRateThrottle, AuthRateThrottle
+from apps.core.api.viewsets import ApiViewSet, ObjectRule
+from apps.goals import permissions
+
+from ..filters import PersonFilterSet, UnitFilterSet
+from ..models import Person, Unit
+from .serializers import CredentialsSerializer, PersonSerializer, TokenSerializer, UnitSerializer
+
+
+class ManagesOrg(drf_permissions.BasePermission):
+    """Everyone signed in reads the organisation; admins and HR change it."""
+
+    message = "Only HR and admins change the organisation."
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in drf_permissions.SAFE_METHODS or permissions.can_manage_org(request.user)
+
+
+class CanChangePerson(ObjectRule):
+    rule = permissions.can_change_person
+    message = "Only an admin changes an admin's account."
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List units", description="Every unit of the organisation. Paginated."),
+    retrieve=extend_schema(summary="Read a unit"),
+    create=extend_schema(summary="Create a unit", description="HR and admins."),
+    update=extend_schema(summary="Replace a unit's fields", description="HR and admins. A new parent moves it."),
+    partial_update=extend_schema(summary="Change some of a unit's fields", description="HR and admins."),
+)
+class UnitViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ApiViewSet
+):
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilterSet
+    permission_classes = (*ApiViewSet.permission_classes, ManagesOrg)
+
+    def get_queryset(self) -> QuerySet[Unit]:
+        return Unit.objects.order_by("tree_id", "lft")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List people", description="Everyone in the organisation. Paginated."),
+    retrieve=extend_schema(summary="Read a person"),
+    create=extend_schema(summary="Create a person", description="HR and admins; only an admin creates an admin."),
+    update=extend_schema(summary="Replace a person's fields", description="HR and admins; username is fixed."),
+    partial_update=extend_schema(summary="Change some of a person's fields", description="HR and admins."),
+)
+class PersonViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ApiViewSet
+):
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilterSet
+    permission_classes = (*ApiViewSet.permission_classes, ManagesOrg, CanChangePerson)
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return Person.objects.order_by("pk")
+
+    def _check_role(self, role: str | None) -> None:
+        if role is not None and not permissions.can_assign_role(self.request.user, role):
+            raise PermissionDenied("Only an admin gives the admin role.")
+
+    def perform_create(self, serializer: PersonSerializer) -> None:
+        self._check_role(serializer.validated_data.get("role"))
+        serializer.save()
+
+    def perform_update(self, serializer: PersonSerializer) -> None:
+        role = serializer.validated_data.get("role")
+        if role != serializer.instance.role:
+            self._check_role(role)
+        serializer.save()
+
+
+class TokenView(APIView):
+    """Exchange a username and a password for an API token."""
+
+    authentication_classes = ()
+    permission_classes = ()
+    throttle_classes = (AnonRateThrottle, AuthRateThrottle)
+
+    @extend_schema(
+        summary="Get an API token",
+        description="Answers the caller's token (the same one until it is revoked). Send it as "
+        "`Authorization: Token <token>`. Wrong credentials answer 400.",
+        request=CredentialsSerializer,
+        responses=TokenSerializer,
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = CredentialsSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

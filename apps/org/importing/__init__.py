@@ -1,0 +1,95 @@
+"""Org-chart import: people from an HR system's file (CSV or XLSX) into the organisation.
+
+    plan_import(actor=..., data=...)    every problem by row and column, or what would change (reads only)
+    import_people(actor=..., data=...)  the same plan, written in one transaction when it has no problems
+
+The page (apps.org.views), the management command (import_people) and the API all call these.
+
+The file: one row per person with the columns employee_id, name, email, unit_path
+(Company/Sales/APAC), manager_id (the manager's employee id), role and active. Headers are
+matched without regard to case, spaces, hyphens or underscores; other columns are ignored.
+Row numbers are the spreadsheet's (header = row 1).
+
+What an import does, and the choices made where the issue is silent:
+- It adds and updates; it never deletes. People are matched by employee id only. Someone with
+  no employee id (created by hand, like the first admin) is never touched by an import.
+- People with an employee id who are missing from the file, or marked inactive in it, are
+  deactivated (is_active false): they cannot sign in, their goals and history stay.
+- A row marked inactive for someone new creates them inactive, so that others can still name
+  them as manager.
+- Empty manager_id: no manager. Empty role: the role stays (new people are employees). Empty
+  active: active. An absent manager_id or role column leaves those fields as they are.
+- Missing units along a path are created: depth 1 is a company, 2 a division, 3 a department,
+  deeper a team. Existing units keep their kind. Names match exactly (case included).
+- A new person's username is their email's local part, or, when taken, that plus "." and the
+  employee id; it never changes afterwards. New people get an unusable password: they set one
+  with password reset (or sign in through SSO once there is one).
+- Email need not be unique (the model allows it): a shared email is a warning, not a problem.
+- Only an admin makes someone an admin or changes (or deactivates) an admin's account; an
+  actor of None (the management command without --actor) acts as the system and may.
+- A file with any problem changes nothing; the same file twice changes nothing the second time.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from apps.core.locks import advisory_xact_lock
+from apps.goals import permissions
+from apps.org import tree
+
+from .applying import apply_plan
+from .parsing import COLUMNS, REQUIRED_COLUMNS, Problem, Sheet, read_file
+from .planning import ImportPlan, PersonChange, build_plan
+from .state import load_state
+
+__all__ = [
+    "COLUMNS",
+    "REQUIRED_COLUMNS",
+    "ImportPlan",
+    "PersonChange",
+    "Problem",
+    "import_people",
+    "plan_import",
+    "read_file",
+]
+
+IMPORT_LOCK = "org.people_import"
+
+
+def plan_import(*, actor, data: bytes, filename: str = "") -> ImportPlan:
+    """What importing `data` would do, or every problem that stops it. Writes nothing."""
+    _check_actor(actor)
+    return _plan(read_file(data, filename), actor)
+
+
+def import_people(*, actor, data: bytes, filename: str = "", dry_run: bool = False) -> ImportPlan:
+    """Check `data` and, when it has no problems (and not `dry_run`), write all of it in one transaction.
+
+    The organisation is read under the import's own lock and the unit tree's lock, so the plan
+    written is the plan checked even when two imports or a unit edit race. `applied` tells
+    whether the import went through (a file that changes nothing goes through, writing nothing).
+    """
+    _check_actor(actor)
+    sheet = read_file(data, filename)
+    if dry_run:
+        return _plan(sheet, actor)
+    with transaction.atomic():
+        advisory_xact_lock(IMPORT_LOCK)
+        advisory_xact_lock(tree.LOCK_NAME)
+        plan = _plan(sheet, actor)
+        if plan.ok:
+            if plan.has_changes:
+                apply_plan(plan, actor)
+            plan.applied = True
+    return plan
+
+
+def _plan(sheet: Sheet, actor) -> ImportPlan:
+    if sheet.problems:  # unreadable, no header or no rows: nothing to compare with the organisation
+        return ImportPlan(problems=sheet.problems, ignored_columns=sheet.ignored_columns)
+    return build_plan(sheet, load_state(), actor)
+
+
+def _check_actor(actor) -> None:
+    if actor is not None and not permissions.can_manage_org(actor):
+        raise PermissionDenied("Only HR and admins import people.")

@@ -1,0 +1,1 @@
+"""Engine benchmarks. Run `make bench` (PostgreSQL only); see docs/benchmarks.md."""

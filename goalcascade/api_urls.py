@@ -1,0 +1,27 @@
+"""The REST API, under /api/v1/ (see DESIGN.md, "The REST API contract")."""
+
+from django.urls import path, re_path
+from rest_framework.routers import DefaultRouter
+
+from apps.core.api.views import not_found
+from apps.cycles.api.views import CycleViewSet
+from apps.goals.api.views import GoalViewSet
+from apps.metrics.api.views import MetricViewSet
+from apps.org.api.views import PersonViewSet, TokenView, UnitViewSet
+from apps.reports.api.views import AlignmentReportView
+
+router = DefaultRouter()
+router.include_format_suffixes = False
+router.register("units", UnitViewSet, basename="unit")
+router.register("people", PersonViewSet, basename="person")
+router.register("cycles", CycleViewSet, basename="cycle")
+router.register("goals", GoalViewSet, basename="goal")
+router.register("metrics", MetricViewSet, basename="metric")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("reports/alignment/", AlignmentReportView.as_view(), name="alignment-report"),
+    *router.urls,
+    # Anything else under /api/v1/ is a JSON 404, like every other API error (not the site's HTML page).
+    re_path(r"", not_found),
+]

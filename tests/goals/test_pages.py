@@ -1,0 +1,328 @@
+"""The pages: the same permission rules as the API, service errors next to the field, and pinned query counts."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from apps.goals.models import Goal, GoalStatus, Layer
+from apps.metrics.models import CheckIn
+from tests.cast import CHANGEABLE, GOALS, PRIVATE_VISIBLE, ROLES, VISIBLE, build_cast
+from tests.factories import GoalFactory, MetricFactory, PersonFactory, UnitFactory
+
+
+@pytest.fixture
+def cast(db):
+    return build_cast()
+
+
+class Pages:
+    """`page("employee", url, data=None)`: GET (or POST with data) as that member of the cast."""
+
+    def __init__(self, client, cast):
+        self.client, self.cast, self.role = client, cast, None
+
+    def login(self, role: str) -> None:
+        if role != self.role:
+            self.client.force_login(self.cast.person(role))
+            self.role = role
+
+    def __call__(self, role, url, data=None, **extra):
+        self.login(role)
+        return self.client.post(url, data, **extra) if data is not None else self.client.get(url, **extra)
+
+
+@pytest.fixture
+def page(client, cast):
+    return Pages(client, cast)
+
+
+def detail(goal):
+    return reverse("goals:detail", args=[goal.pk])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", GOALS)
+def test_goal_page_answers_as_the_permission_rules_say(page, cast, role, name):
+    status = page(role, detail(cast.goal(name))).status_code
+    assert status == (200 if name in VISIBLE[role] else 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", GOALS)
+def test_edit_page_is_403_for_what_a_role_sees_but_may_not_change(page, cast, role, name):
+    status = page(role, reverse("goals:edit", args=[cast.goal(name).pk])).status_code
+    expected = 200 if name in CHANGEABLE[role] else 403 if name in VISIBLE[role] else 404
+    assert status == expected
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if "personal" in VISIBLE[role]])
+def test_private_why_shows_only_to_the_owner_and_their_manager_chain(page, cast, role):
+    shown = "To prove I can run a sale end to end." in page(role, detail(cast.personal)).content.decode()
+    assert shown == ("personal" in PRIVATE_VISIBLE[role])
+
+
+def test_employee_gets_404_on_someone_elses_personal_goal(page, cast):
+    assert page("employee", detail(cast.other_personal)).status_code == 404
+
+
+def test_employee_gets_403_on_editing_an_intent(page, cast):
+    response = page("employee", reverse("goals:edit", args=[cast.intent.pk]))
+    assert response.status_code == 403
+    assert "may see this goal but not change it" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("leader", 200), ("admin", 200), ("manager", 403), ("employee", 403), ("hr", 403)]
+)
+def test_strategy_page_is_for_leaders(page, role, status):
+    assert page(role, reverse("goals:strategy")).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("hr", 200), ("admin", 200), ("leader", 403), ("manager", 403), ("employee", 403)]
+)
+def test_alignment_page_is_for_hr(page, role, status):
+    assert page(role, reverse("reports:alignment")).status_code == status
+
+
+def test_leader_drafts_then_publishes_an_intent(page, cast):
+    response = page(
+        "leader",
+        reverse("goals:intent-new"),
+        {
+            "title": "Become carbon neutral",
+            "why": "Customers ask for it",
+            "description": "",
+            "cycle": cast.year.pk,
+            "unit": cast.company.pk,
+            "metric-name": "Tonnes of CO2",
+            "metric-unit": "number",
+            "metric-start": "1000",
+            "metric-target": "0",
+            "metric-weight": "1",
+        },
+    )
+    goal = Goal.objects.get(title="Become carbon neutral")
+    assert response.status_code == 302 and goal.status == GoalStatus.DRAFT and goal.layer == Layer.INTENT
+    assert goal.metrics.get().target == Decimal(0)
+    assert page("employee", detail(goal)).status_code == 404  # drafts: owner, leaders and admins only
+    page("leader", reverse("goals:publish", args=[goal.pk]), {})
+    assert page("employee", detail(goal)).status_code == 200
+
+
+def test_more_than_three_published_intents_get_a_gentle_warning(page, cast):
+    for n in range(3):
+        GoalFactory(layer=Layer.INTENT, cycle=cast.year, unit=cast.company, owner=cast.leader, title=f"Priority {n}")
+    text = page("leader", reverse("goals:strategy") + f"?cycle={cast.year.pk}").content.decode()
+    assert "Focus on the top 3 priorities" in text
+
+
+def test_translate_warns_when_the_title_copies_the_parent_and_saves_anyway_on_confirmation(page, cast):
+    url = reverse("goals:translate", args=[cast.trans.pk])
+    form = {
+        "title": "Grow APAC!",
+        "why": "",
+        "layer": Layer.OPERATIONAL,
+        "unit": cast.team.pk,
+        "cycle": cast.year.pk,
+        "metric_name": "",
+        "metric_start": "",
+        "metric_target": "",
+        "metric_unit": "",
+    }
+    first = page("manager", url, form)
+    assert first.status_code == 200 and "reads like a copy" in first.content.decode()
+    assert not Goal.objects.filter(title="Grow APAC!").exists()
+    reworded_but_still_a_copy = page("manager", url, {**form, "title": "Grow APAC!!", "confirmed_title": "Grow APAC!"})
+    assert "reads like a copy" in reworded_but_still_a_copy.content.decode()
+    second = page("manager", url, {**form, "confirmed_title": "Grow APAC!"})
+    assert second.status_code == 302
+    assert Goal.objects.get(title="Grow APAC!").parent == cast.trans
+    assert not Goal.objects.filter(title="Grow APAC!!").exists()
+
+
+def test_translate_is_offered_only_to_people_who_lead_a_unit(page, cast):
+    assert "Translate for my team" in page("manager", detail(cast.trans)).content.decode()
+    assert "Translate for my team" not in page("employee", detail(cast.trans)).content.decode()
+
+
+def test_translate_saves_a_team_goal_with_its_metric(page, cast):
+    response = page(
+        "manager",
+        reverse("goals:translate", args=[cast.trans.pk]),
+        {
+            "title": "Hire 3 sales people and ramp each to $6m ARR",
+            "why": "More quota",
+            "layer": Layer.OPERATIONAL,
+            "unit": cast.team.pk,
+            "cycle": cast.year.pk,
+            "metric_name": "People hired",
+            "metric_unit": "number",
+            "metric_start": "0",
+            "metric_target": "3",
+        },
+    )
+    goal = Goal.objects.get(title="Hire 3 sales people and ramp each to $6m ARR")
+    assert response["Location"] == detail(goal)
+    assert (goal.layer, goal.parent, goal.unit, goal.owner) == (Layer.OPERATIONAL, cast.trans, cast.team, cast.manager)
+    assert goal.metrics.get().name == "People hired"
+
+
+def test_translate_refuses_a_unit_outside_the_managers_scope(page, cast):
+    response = page(
+        "manager",
+        reverse("goals:translate", args=[cast.trans.pk]),
+        {
+            "title": "Something else entirely",
+            "layer": Layer.OPERATIONAL,
+            "unit": cast.ops_team.pk,
+            "cycle": cast.year.pk,
+        },
+    )
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not Goal.objects.filter(title="Something else entirely").exists()
+
+
+def test_a_rule_broken_in_the_move_form_is_shown_next_to_the_field_and_changes_nothing(page, cast):
+    deeper = GoalFactory(layer=Layer.TRANSLATIONAL, parent=cast.trans, unit=cast.team, owner=cast.manager)
+    response = page("leader", reverse("goals:move", args=[cast.trans.pk]), {"parent": deeper.pk})
+    # The picker offers only sensible parents, so a descendant is refused as a choice, naming the field.
+    assert response.status_code == 200
+    assert "parent" in response.context["form"].errors
+    assert Goal.objects.get(pk=cast.trans.pk).parent_id == cast.intent.pk
+
+
+def test_personal_goal_picker_shows_each_candidates_chain(page, cast):
+    text = page("employee", reverse("goals:personal-new")).content.decode()
+    assert "Double revenue › Grow APAC › Hire three" in text
+
+
+def test_employee_adds_a_linked_personal_goal_with_a_metric(page, cast):
+    response = page(
+        "employee",
+        reverse("goals:personal-new"),
+        {
+            "title": "Run my first workshop",
+            "parent": cast.oper.pk,
+            "why": "Confidence",
+            "identity": "A teacher",
+            "motivation": "own",
+            "cycle": cast.year.pk,
+            "metric_name": "Workshops",
+            "metric_unit": "number",
+            "metric_start": "0",
+            "metric_target": "1",
+        },
+    )
+    assert response.status_code == 302
+    goal = Goal.objects.get(title="Run my first workshop")
+    assert (goal.layer, goal.parent, goal.owner, goal.identity) == (
+        Layer.PERSONAL,
+        cast.oper,
+        cast.employee,
+        "A teacher",
+    )
+
+
+def test_checkin_in_place_rolls_up_and_answers_with_the_metric_fragment(page, cast, commit):
+    with commit():
+        response = page(
+            "employee",
+            reverse("metrics:checkin", args=[cast.personal_metric.pk]),
+            {"value": "500", "confidence": "8", "note": "Half way"},
+            HTTP_HX_REQUEST="true",
+        )
+    text = response.content.decode()
+    assert response.status_code == 200 and "Check-in recorded." in text and "<html" not in text
+    assert Goal.objects.get(pk=cast.personal.pk).progress == 0.5
+    assert Goal.objects.get(pk=cast.oper.pk).rollup_progress == 0.5
+
+
+def test_a_non_numeric_checkin_is_refused_with_the_field_named_and_records_nothing(page, cast):
+    response = page(
+        "employee", reverse("metrics:checkin", args=[cast.personal_metric.pk]), {"value": "lots", "confidence": "8"}
+    )
+    assert response.status_code == 400 and "Enter a number" in response.content.decode()
+    assert not CheckIn.objects.filter(metric=cast.personal_metric).exists()
+
+
+def test_checkin_on_a_metric_one_may_only_see_is_403(page, cast):
+    response = page(
+        "other_employee", reverse("metrics:checkin", args=[cast.oper_metric.pk]), {"value": "1", "confidence": "5"}
+    )
+    assert response.status_code == 403
+
+
+def test_checkin_on_a_metric_one_may_not_see_is_404(page, cast):
+    response = page(
+        "other_employee", reverse("metrics:checkin", args=[cast.personal_metric.pk]), {"value": "1", "confidence": "5"}
+    )
+    assert response.status_code == 404
+
+
+def test_archive_keeps_the_goal_and_restore_brings_it_back(page, cast):
+    page("employee", reverse("goals:archive", args=[cast.personal.pk]), {})
+    goal = Goal.objects.get(pk=cast.personal.pk)
+    assert goal.archived_at is not None
+    assert "archived" in page("employee", detail(goal)).content.decode()
+    page("employee", reverse("goals:restore", args=[goal.pk]), {})
+    assert Goal.objects.get(pk=goal.pk).archived_at is None
+
+
+def test_map_hides_personal_goals_the_viewer_may_not_see(page, cast):
+    url = reverse("goals:map-children", args=[cast.other_trans.pk])
+    assert "Automate a report" not in page("employee", url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Automate a report" in page("other_employee", url, HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_map_filters_by_unit_and_health(page, cast):
+    text = page("leader", reverse("goals:map") + f"?cycle={cast.year.pk}&unit={cast.ops.pk}").content.decode()
+    assert "Cut costs" in text and "Grow APAC" not in text
+
+
+# --- Query counts: they do not grow with the rows shown --------------------------------------
+
+
+def _queries(django_assert_max_num_queries, page, role, url, limit, **extra):
+    page.login(role)  # signing in is not part of the page's cost
+    with django_assert_max_num_queries(limit):
+        response = page(role, url, **extra)
+    assert response.status_code == 200
+    return response
+
+
+def test_map_roots_cost_the_same_whatever_their_number(page, cast, django_assert_max_num_queries):
+    for n in range(15):
+        GoalFactory(layer=Layer.INTENT, cycle=cast.year, unit=cast.company, owner=cast.leader, title=f"Intent {n}")
+    response = _queries(django_assert_max_num_queries, page, "employee", reverse("goals:map"), 12)
+    assert response.content.decode().count("Intent ") >= 15
+
+
+def test_map_children_cost_the_same_whatever_their_number(page, cast, django_assert_max_num_queries):
+    for n in range(15):
+        GoalFactory(layer=Layer.TRANSLATIONAL, parent=cast.intent, unit=cast.team, owner=cast.manager, title=f"T{n}")
+    url = reverse("goals:map-children", args=[cast.intent.pk])
+    _queries(django_assert_max_num_queries, page, "employee", url, 10, HTTP_HX_REQUEST="true")
+
+
+def test_goal_page_costs_the_same_whatever_its_children_and_metrics(page, cast, django_assert_max_num_queries):
+    for n in range(10):
+        GoalFactory(layer=Layer.TRANSLATIONAL, parent=cast.intent, unit=cast.team, owner=cast.manager, title=f"T{n}")
+        MetricFactory(goal=cast.intent, name=f"M{n}")
+    _queries(django_assert_max_num_queries, page, "leader", detail(cast.intent), 14)
+
+
+def test_my_goals_costs_the_same_whatever_their_number(page, cast, django_assert_max_num_queries):
+    for n in range(10):
+        goal = GoalFactory(layer=Layer.PERSONAL, parent=cast.oper, unit=cast.team, owner=cast.employee, title=f"P{n}")
+        MetricFactory(goal=goal)
+    _queries(django_assert_max_num_queries, page, "employee", reverse("goals:mine"), 10)
+
+
+def test_alignment_page_costs_a_fixed_number_of_queries(page, cast, django_assert_max_num_queries):
+    for n in range(8):
+        unit = UnitFactory(parent=cast.ops, name=f"Squad {n}")
+        GoalFactory(layer=Layer.PERSONAL, cycle=cast.year, unit=unit, owner=PersonFactory(unit=unit), title=f"Solo {n}")
+    response = _queries(django_assert_max_num_queries, page, "hr", reverse("reports:alignment"), 17)
+    assert response.content.decode().count("Solo ") == 8

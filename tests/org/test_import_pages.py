@@ -1,0 +1,164 @@
+"""The people import pages: upload → preview (problems by row and column, or the plan) → confirm.
+Only HR and admins: everyone else gets 403, an anonymous visitor the login page."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from apps.org import forms as org_forms
+from apps.org.models import Person
+from tests.cast import build_cast
+from tests.org.importfiles import csv_file, person, small_org, xlsx_file
+
+IMPORT_URL = reverse("org:people-import")
+
+
+@pytest.fixture
+def cast(db):
+    return build_cast()
+
+
+def imported() -> set[str]:
+    return set(Person.objects.filter(employee_id__isnull=False).values_list("employee_id", flat=True))
+
+
+def upload(client, data: bytes, name: str = "people.csv"):
+    return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, data)})
+
+
+def preview_url(client, data: bytes, name: str = "people.csv") -> str:
+    response = upload(client, data, name)
+    assert response.status_code == 302, response.content.decode()
+    return response["Location"]
+
+
+def test_hr_uploads_sees_the_plan_and_confirms(client, cast):
+    client.force_login(cast.hr)
+    assert "Import people" in client.get(IMPORT_URL).content.decode()
+    url = preview_url(client, csv_file(*small_org()))
+    page = client.get(url).content.decode()
+    assert "Confirm import" in page and "Ada Chief" in page and "Acme/Sales/APAC" in page
+    assert imported() == set()  # the preview writes nothing
+    response = client.post(url, follow=True)
+    assert "Imported people.csv: 6 created" in response.content.decode()
+    assert imported() == {"E1", "E2", "E3", "E4", "E5", "E6"}
+
+
+def test_an_upload_is_imported_once(client, cast):
+    client.force_login(cast.hr)
+    url = preview_url(client, csv_file(*small_org()))
+    client.post(url)
+    response = client.post(url, follow=True)
+    assert "expired or was already imported" in response.content.decode()
+
+
+def test_the_preview_lists_every_problem_by_row_and_column_and_offers_no_confirm(client, cast):
+    client.force_login(cast.hr)
+    url = preview_url(client, csv_file(person("E1", email="nope"), person("E2", manager="E404", active="maybe")))
+    page = client.get(url).content.decode()
+    assert "3 problems: nothing will be imported" in page
+    assert "<td>2</td><td><code>email</code></td>" in page
+    assert "<td>3</td><td><code>manager_id</code></td>" in page
+    assert "<td>3</td><td><code>active</code></td>" in page
+    assert "Confirm import" not in page
+    response = client.post(url)  # a forced confirm checks again and writes nothing
+    assert response.status_code == 200 and imported() == set()
+
+
+def test_an_unreadable_file_is_a_whole_file_problem(client, cast):
+    client.force_login(cast.hr)
+    page = client.get(preview_url(client, b"\xff\xfe not utf-8")).content.decode()
+    assert "whole file" in page and "not UTF-8" in page
+
+
+def test_an_xlsx_upload_works_like_csv(client, cast):
+    client.force_login(cast.hr)
+    url = preview_url(client, xlsx_file(*small_org()), name="people.xlsx")
+    client.post(url)
+    assert len(imported()) == 6
+
+
+def test_the_preview_shows_updates_and_deactivations(client, cast):
+    client.force_login(cast.hr)
+    client.post(preview_url(client, csv_file(*small_org())))
+    rows = small_org()[:5]
+    rows[1] = person("E2", name="Ben Renamed", unit="Acme/Sales", manager="E1", role="manager")
+    page = client.get(preview_url(client, csv_file(*rows))).content.decode()
+    assert "<code>name</code> Ben Sales → Ben Renamed" in page
+    assert "Deactivations" in page and "Flo Ops" in page and "not in file" in page
+
+
+def test_a_file_that_changes_nothing_offers_no_confirm(client, cast):
+    client.force_login(cast.hr)
+    client.post(preview_url(client, csv_file(*small_org())))
+    page = client.get(preview_url(client, csv_file(*small_org()))).content.decode()
+    assert "already matches this file" in page and "Confirm import" not in page
+
+
+def test_confirm_checks_the_file_again(client, cast):
+    boss = Person.objects.create(username="boss", employee_id="B1")
+    client.force_login(cast.hr)
+    url = preview_url(client, csv_file(person("E1", manager="B1")))
+    assert "Confirm import" in client.get(url).content.decode()
+    boss.employee_id = None  # someone changes the organisation between the preview and the confirmation
+    boss.save()
+    page = client.post(url).content.decode()
+    assert "Nothing was imported" in page and "Unknown manager id" in page
+    assert imported() == set()
+
+
+def test_a_file_over_the_size_limit_is_refused(client, cast, monkeypatch):
+    monkeypatch.setattr(org_forms, "MAX_UPLOAD_BYTES", 100)
+    client.force_login(cast.hr)
+    response = upload(client, csv_file(*small_org()))
+    assert response.status_code == 200 and "the limit is" in response.content.decode()
+
+
+def test_a_file_of_another_type_is_refused(client, cast):
+    client.force_login(cast.hr)
+    response = upload(client, b"%PDF-1.4", name="people.pdf")
+    assert response.status_code == 200 and "Upload a .csv or .xlsx file" in response.content.decode()
+
+
+def test_someone_elses_upload_is_not_found(client, cast):
+    client.force_login(cast.hr)
+    url = preview_url(client, csv_file(*small_org()))
+    client.force_login(cast.admin)
+    response = client.post(url, follow=True)
+    assert "expired or was already imported" in response.content.decode()
+    assert imported() == set()
+
+
+def test_an_admin_may_import(client, cast):
+    client.force_login(cast.admin)
+    client.post(preview_url(client, csv_file(person("E1", role="admin"))))
+    assert Person.objects.get(employee_id="E1").is_superuser
+
+
+def test_hr_is_told_it_may_not_make_an_admin(client, cast):
+    client.force_login(cast.hr)
+    page = client.get(preview_url(client, csv_file(person("E1", role="admin")))).content.decode()
+    assert "Only an admin can make someone an admin." in page
+
+
+@pytest.mark.parametrize("role", ["employee", "manager", "leader", "other_employee"])
+def test_only_hr_and_admins_reach_the_import(client, cast, role):
+    client.force_login(cast.hr)
+    url = preview_url(client, csv_file(*small_org()))
+    client.force_login(cast.person(role))
+    assert client.get(IMPORT_URL).status_code == 403
+    assert upload(client, csv_file(*small_org())).status_code == 403
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    assert imported() == set()
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client, db):
+    response = client.get(IMPORT_URL)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("role", "shown"), [("hr", True), ("admin", True), ("manager", False), ("employee", False)])
+def test_the_nav_link_shows_for_hr_and_admins(client, cast, role, shown):
+    client.force_login(cast.person(role))
+    assert (f'href="{IMPORT_URL}"' in client.get(reverse("home")).content.decode()) is shown
