@@ -88,7 +88,7 @@ class TranslateForm(FirstMetricMixin, forms.Form):
         max_length=300, required=False, label="Metric", help_text="How you will measure it, e.g. 'Sales people hired'."
     )
     metric_unit = forms.ChoiceField(
-        choices=Metric.Unit.choices, required=False, label="Unit", initial=Metric.Unit.NUMBER
+        choices=Metric.Unit.choices, required=False, label="Measured in", initial=Metric.Unit.NUMBER
     )
     metric_start = forms.DecimalField(required=False, max_digits=20, decimal_places=4, label="Start")
     metric_target = forms.DecimalField(required=False, max_digits=20, decimal_places=4, label="Target")
@@ -138,7 +138,7 @@ class PersonalGoalForm(FirstMetricMixin, forms.Form):
     cycle = forms.ModelChoiceField(queryset=Cycle.objects.exclude(status=Cycle.Status.CLOSED))
     metric_name = forms.CharField(max_length=300, required=False, label="Metric")
     metric_unit = forms.ChoiceField(
-        choices=Metric.Unit.choices, required=False, label="Unit", initial=Metric.Unit.NUMBER
+        choices=Metric.Unit.choices, required=False, label="Measured in", initial=Metric.Unit.NUMBER
     )
     metric_start = forms.DecimalField(required=False, max_digits=20, decimal_places=4, label="Start")
     metric_target = forms.DecimalField(required=False, max_digits=20, decimal_places=4, label="Target")
