@@ -149,10 +149,16 @@ def private_fields_visible(person, goal: Goal) -> bool:
         return True
     if not can_view_goal(person, goal):
         return False
+    return owner_privacy_lifted(person, goal.owner_id, _owner_unit_id(goal))
+
+
+def owner_privacy_lifted(person, owner_id: int, owner_unit_id: int | None) -> bool:
+    """Whether `person` reads the private fields of the personal goals that `owner_id` (in `owner_unit_id`) owns:
+    the owner, their manager chain and admins. For goals already known to be visible to `person`."""
     access = access_for(person)
-    if access.is_admin or goal.owner_id == person.pk:
-        return True
-    return access.manages(goal.owner_id, _owner_unit_id(goal))
+    if access is None:
+        return False
+    return access.is_admin or owner_id == person.pk or access.manages(owner_id, owner_unit_id)
 
 
 def can_change_goal(person, goal: Goal) -> bool:

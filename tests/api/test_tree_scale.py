@@ -1,6 +1,5 @@
-"""goals/{id}/tree/ on a 5,000-goal subtree: a constant number of queries, and quick."""
-
-import time
+"""goals/{id}/tree/ on a 5,000-goal subtree: a constant number of queries (its speed is measured in
+bench/api_tree.py, not asserted here)."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -44,11 +43,7 @@ def test_tree_of_5000_goals_runs_a_constant_number_of_queries(as_role, cast):
     for role, pin in (("admin", 2), ("manager", 4)):
         client = as_role(role)
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
             response = client.get(f"/api/v1/goals/{cast.intent.pk}/tree/")
-            elapsed = time.perf_counter() - started
         assert response.status_code == 200
-        print(f"\n{role}: {count_nodes(response.json())} goals, {len(queries)} queries, {elapsed:.2f} s")
         assert len(queries) <= pin
-        assert elapsed < 10
     assert count_nodes(as_role("admin").get(f"/api/v1/goals/{cast.intent.pk}/tree/").json()) == expected

@@ -15,6 +15,7 @@ from .. import permissions, services
 from ..filters import GoalFilterSet
 from ..models import Goal, Layer
 from ..selectors import goal_ancestors, goal_subtree
+from .representation import goal_rows
 from .serializers import GoalMoveSerializer, GoalSerializer, GoalTreeSerializer
 
 
@@ -128,18 +129,18 @@ class GoalViewSet(
     @action(detail=True, methods=["get"], pagination_class=None)
     def tree(self, request: Request, pk=None) -> Response:
         root = self.get_object()
-        below = permissions.visible_goals(request.user, goal_subtree(root)).exclude(pk=root.pk)
-        nodes = sorted(with_goal_reads(below), key=_tree_order)
-        rows = self.get_serializer([root, *nodes], many=True).data
+        # The root is answered even when archived (get_object found it); archived goals below are left out.
+        subtree = permissions.visible_goals(request.user, goal_subtree(root) | Goal.objects.filter(pk=root.pk))
+        rows = sorted(goal_rows(subtree, request.user, timezone.localdate()), key=_tree_order)
         index = {}
-        for goal, row in zip([root, *nodes], rows, strict=True):
-            row["children"] = []
-            parent_row = index.get(goal.parent_id) if goal is not root else None
-            if goal is root or parent_row is not None:
+        for node, row in rows:
+            node["children"] = []
+            parent_node = index.get(row["parent_id"]) if row["id"] != root.pk else None
+            if row["id"] == root.pk or parent_node is not None:
                 # A goal whose parent is hidden from the caller is left out with everything under it.
-                index[goal.pk] = row
-                if parent_row is not None:
-                    parent_row["children"].append(row)
+                index[row["id"]] = node
+                if parent_node is not None:
+                    parent_node["children"].append(node)
         return Response(index[root.pk])
 
     @extend_schema(
@@ -155,8 +156,9 @@ class GoalViewSet(
         return Response(self.get_serializer([*path, goal], many=True).data)
 
 
-def _tree_order(goal: Goal) -> tuple:
+def _tree_order(pair: tuple[dict, dict]) -> tuple:
     """Parents before children: the cascade in nested-set order, then the personal goals (leaves)."""
-    if goal.layer == Layer.PERSONAL:
-        return (1, 0, goal.pk)
-    return (0, goal.lft, goal.pk)
+    row = pair[1]
+    if row["layer"] == Layer.PERSONAL:
+        return (1, 0, row["id"])
+    return (0, row["lft"], row["id"])

@@ -1,0 +1,221 @@
+"""Benchmark of `GET /api/v1/goals/{id}/tree/` on a 5,000-goal subtree, on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/goalcascade_bench_tree .venv/bin/python bench/api_tree.py
+
+Target (the REST API issue): under 300 ms server time with a constant number of queries. The
+request goes through Django's full stack in-process (middleware, authentication, permissions,
+serialisation, JSON rendering), so the time is the server's time without the network. It is
+measured for an admin (sees everything) and for a manager (the permission filter applies).
+Results go to bench/results/api-tree-latest.md and a dated JSON.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_MS = 300
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goalcascade.settings")
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    if len(os.environ.get("SECRET_KEY", "")) < 32:
+        os.environ["SECRET_KEY"] = secrets.token_urlsafe(48)
+    os.environ.pop("REDIS_URL", None)
+    os.environ["API_THROTTLE_USER"] = ""
+    import django
+
+    django.setup()
+
+
+def check_database() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("bench/api_tree.py runs on PostgreSQL only: set DATABASE_URL=postgres://…/goalcascade_bench_tree")
+    if "bench" not in connection.settings_dict["NAME"]:
+        sys.exit("The benchmark wipes its database; use a database whose name contains 'bench'.")
+    call_command("migrate", verbosity=0)
+
+
+def wipe() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE goals_goal, metrics_metric, metrics_checkin, core_objectchange, org_person, org_unit, "
+            "cycles_cycle, authtoken_token RESTART IDENTITY CASCADE"
+        )
+
+
+def build(translational: int, operational_each: int, personal_each: int) -> dict:
+    """An organisation with one intent and a subtree of 1 + t + t·o·(1 + p) goals, each with a metric."""
+    from apps.cycles.services import cycle_create
+    from apps.goals.models import Goal, GoalStatus, Layer
+    from apps.goals.services import goal_create
+    from apps.metrics.models import Metric
+    from apps.org.models import Person
+    from apps.org.services import person_create, unit_create, unit_update
+
+    company = unit_create(actor=None, name="Bench Corp", kind="company")
+    team = unit_create(actor=None, name="Bench team", kind="team", parent=company)
+    admin = person_create(actor=None, username="admin", role=Person.Role.ADMIN, unit=company)
+    manager = person_create(actor=None, username="manager", role=Person.Role.MANAGER, unit=team)
+    unit_update(actor=None, unit=team, lead=manager)
+    employees = [person_create(actor=None, username=f"e{i}", unit=team, manager=manager) for i in range(50)]
+    year = cycle_create(actor=None, name="FY2027", start=date(2027, 1, 1), end=date(2027, 12, 31), status="active")
+    intent = goal_create(
+        actor=None,
+        title="Bench intent",
+        layer=Layer.INTENT,
+        cycle=year,
+        unit=company,
+        owner=admin,
+        status=GoalStatus.ACTIVE,
+    )
+    common = {"cycle": year, "unit": team, "status": GoalStatus.ACTIVE, "lft": 0, "rght": 0, "tree_id": 0, "level": 0}
+    with Goal.objects.disable_mptt_updates():
+        trans = Goal.objects.bulk_create(
+            Goal(
+                title=f"Translational {i}",
+                layer=Layer.TRANSLATIONAL,
+                parent=intent,
+                tree_parent=intent,
+                owner=manager,
+                **common,
+            )
+            for i in range(translational)
+        )
+        oper = Goal.objects.bulk_create(
+            Goal(
+                title=f"Operational {t.pk}.{i}",
+                layer=Layer.OPERATIONAL,
+                parent=t,
+                tree_parent=t,
+                owner=manager,
+                **common,
+            )
+            for t in trans
+            for i in range(operational_each)
+        )
+        personal = Goal.objects.bulk_create(
+            Goal(
+                title=f"Personal {o.pk}.{i}",
+                layer=Layer.PERSONAL,
+                parent=o,
+                why="private",
+                identity="someone",
+                owner=employees[(o.pk + i) % len(employees)],
+                **common,
+            )
+            for o in oper
+            for i in range(personal_each)
+        )
+    Goal.objects.rebuild()
+    Metric.objects.bulk_create(
+        Metric(goal=g, name="Measure", start=0, target=100, current=g.pk % 100, progress=(g.pk % 100) / 100)
+        for g in [intent, *trans, *oper, *personal]
+    )
+    from apps.goals.rollup import recompute_all
+
+    recompute_all()
+    return {
+        "intent": intent.pk,
+        "admin": admin,
+        "manager": manager,
+        "subtree": 1 + len(trans) + len(oper) + len(personal),
+    }
+
+
+def measure(person, intent_id: int, repeat: int) -> dict:
+    from django.db import connection
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(person)
+    url = f"/api/v1/goals/{intent_id}/tree/"
+    queries = []
+    with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
+        response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    nodes = _count(json.loads(response.content))
+    times = []
+    for _ in range(repeat):
+        person.__dict__.pop("_goal_access", None)  # as in production: a fresh person per request
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {
+        "nodes": nodes,
+        "queries": len(queries),
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+        "bytes": len(response.content),
+    }
+
+
+def _count(node: dict) -> int:
+    return 1 + sum(_count(child) for child in node["children"])
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args(argv)
+    setup_django()
+    check_database()
+    wipe()
+    org = build(translational=50, operational_each=20, personal_each=4)
+    results = {role: measure(org[role], org["intent"], args.repeat) for role in ("admin", "manager")}
+    write(org["subtree"], results)
+
+
+def write(subtree: int, results: dict) -> None:
+    import django
+    from django.db import connection
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "when": stamp,
+        "subtree_goals": subtree,
+        "target_ms": TARGET_MS,
+        "results": results,
+        "postgres": connection.cursor().connection.info.server_version,
+        "django": django.get_version(),
+        "cores": os.cpu_count(),
+    }
+    (out / f"api-tree-{stamp}.json").write_text(json.dumps(payload, indent=2))
+    lines = [
+        f"# `GET goals/{{id}}/tree/` — {stamp}",
+        "",
+        f"A {subtree:,}-goal subtree, served in-process through the whole Django stack; median (p95) of the "
+        f"runs after a warm-up, {os.cpu_count()} cores, PostgreSQL {payload['postgres']}.",
+        "",
+        "| caller | goals returned | queries | median | p95 | target | result |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for role, r in results.items():
+        verdict = "pass" if r["median_ms"] < TARGET_MS else "**FAIL**"
+        lines.append(
+            f"| {role} | {r['nodes']:,} | {r['queries']} | {r['median_ms']} ms | {r['p95_ms']} ms | "
+            f"< {TARGET_MS} ms | {verdict} |"
+        )
+    (out / "api-tree-latest.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
