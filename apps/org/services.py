@@ -129,6 +129,9 @@ def person_update(*, actor: Person | None, person: Person, **fields) -> Person:
             validate_email(fields["email"])
         except ValidationError:
             raise ValidationError({"email": "Enter a valid email address."}) from None
+    if "role" in fields:
+        # The admin role is what opens the Django admin: the flags follow the role, as on creation.
+        fields["is_staff"] = fields["is_superuser"] = fields["role"] == Person.Role.ADMIN
     before = snapshot(person, fields)
     for name, value in fields.items():
         setattr(person, name, value)

@@ -113,3 +113,64 @@ class CredentialsSerializer(AuthTokenSerializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="The org chart as CSV (UTF-8; comma, semicolon or tab) or XLSX, one row per person, with the "
+        "columns employee_id, name, email, unit_path (e.g. Company/Sales/APAC), manager_id, role, active."
+    )
+
+    def validate_file(self, upload):
+        from ..forms import MAX_UPLOAD_BYTES
+
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise serializers.ValidationError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        return upload
+
+
+class ImportFlagsSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField(required=False, default=False, help_text="Check and count, write nothing.")
+
+
+class ImportProblemSerializer(serializers.Serializer):
+    row = serializers.IntegerField(
+        allow_null=True,
+        help_text="The row number as a spreadsheet shows it (the header is row 1); null for the file as a whole.",
+    )
+    column = serializers.CharField(help_text="The column the problem is in (may be empty).")
+    message = serializers.CharField(help_text="What is wrong, and the rule.")
+
+
+class ImportCountsSerializer(serializers.Serializer):
+    rows = serializers.IntegerField(help_text="Rows of people in the file.")
+    created = serializers.IntegerField(help_text="People added.")
+    updated = serializers.IntegerField(help_text="People whose name, email, unit, manager, role or state changed.")
+    deactivated = serializers.IntegerField(
+        help_text="People missing from the file or marked inactive (kept, with their goals)."
+    )
+    unchanged = serializers.IntegerField(help_text="People the file matches already.")
+    units_created = serializers.IntegerField(help_text="Units added along the unit paths.")
+
+
+class ImportResultSerializer(serializers.Serializer):
+    applied = serializers.BooleanField(help_text="Whether the import was written (false for a dry run).")
+    counts = ImportCountsSerializer(help_text="What the import did (or, in a dry run, would do).")
+    warnings = ImportProblemSerializer(many=True, help_text="Things worth a look that did not stop the import.")
+
+
+class ImportRefusedSerializer(serializers.Serializer):
+    """Either the file's problems by row and column, or the usual field errors of a bad request."""
+
+    problems = ImportProblemSerializer(
+        many=True, required=False, help_text="Every problem in the file, by row and column; nothing was changed."
+    )
+    file = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="What is wrong with the upload itself."
+    )
+    dry_run = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="What is wrong with the dry_run flag."
+    )
+    non_field_errors = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="What is wrong with the request as a whole."
+    )

@@ -2,10 +2,13 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from rest_framework import permissions as drf_permissions
 from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,9 +17,23 @@ from apps.core.api.throttling import AnonRateThrottle, AuthRateThrottle
 from apps.core.api.viewsets import ApiViewSet, ObjectRule
 from apps.goals import permissions
 
+from .. import importing
 from ..filters import PersonFilterSet, UnitFilterSet
 from ..models import Person, Unit
-from .serializers import CredentialsSerializer, PersonSerializer, TokenSerializer, UnitSerializer
+from .serializers import (
+    CredentialsSerializer,
+    ImportFlagsSerializer,
+    ImportRefusedSerializer,
+    ImportResultSerializer,
+    ImportUploadSerializer,
+    PersonSerializer,
+    TokenSerializer,
+    UnitSerializer,
+)
+
+
+def _problems(items) -> list[dict]:
+    return [{"row": p.row, "column": p.column, "message": p.message} for p in items]
 
 
 class ManagesOrg(drf_permissions.BasePermission):
@@ -81,6 +98,36 @@ class PersonViewSet(
         if role != serializer.instance.role:
             self._check_role(role)
         serializer.save()
+
+    @extend_schema(
+        summary="Import the org chart",
+        description="HR and admins. Adds and updates people by employee id, creates missing units along each "
+        "unit_path, and deactivates (never deletes) people missing from the file or marked inactive; their goals "
+        "stay. All or nothing: a file with any problem changes nothing and answers 400 with every problem by row "
+        "and column. The same file twice changes nothing the second time. `dry_run=true` checks and counts only.",
+        request={"multipart/form-data": ImportUploadSerializer},
+        parameters=[OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="Check and count, write nothing.")],
+        responses={200: ImportResultSerializer, 400: OpenApiResponse(ImportRefusedSerializer)},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser],
+        filter_backends=(),
+        pagination_class=None,
+    )
+    def import_file(self, request: Request) -> Response:
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        flags = ImportFlagsSerializer(data=request.query_params)
+        flags.is_valid(raise_exception=True)
+        dry_run = flags.validated_data["dry_run"]
+        plan = importing.import_people(actor=request.user, data=file.read(), filename=file.name, dry_run=dry_run)
+        if not plan.ok:
+            return Response({"problems": _problems(plan.problems)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"applied": plan.applied, "counts": plan.counts, "warnings": _problems(plan.warnings)})
 
 
 class TokenView(APIView):
