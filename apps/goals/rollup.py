@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from apps.metrics.models import Metric
 
@@ -55,21 +55,54 @@ def recompute_goals(goal_ids: Iterable[int]) -> int:
 def _lock_path(ids: list[int]) -> dict[int, dict]:
     """The goals and their ancestors, locked (in id order) against a concurrent rollup of the same path.
 
-    The cascade trees involved are locked first, as a tree write would: a tree write locks
-    many rows in physical order, so row locks taken here alongside it could deadlock.
+    The cascade trees involved are locked first, as a tree write would (see tree.lock_cascade_trees).
+    A goal may move to another tree between the first read and the lock: the locked rows tell, and
+    the missing tree is locked too before reading again.
     """
-    ranges = Q(pk__in=ids)
-    for anchor in tree.lock_cascades_of(ids):
-        if anchor.tree_id is not None:
-            ranges |= Q(tree_id=anchor.tree_id, lft__lte=anchor.lft, rght__gte=anchor.rght)
-    rows = Goal.objects.filter(ranges).order_by("pk").select_for_update().values(*COMPUTE_FIELDS)
-    return {row["pk"]: row for row in rows}
+    held: set[int] = set()
+    wanted = tree.cascade_trees_of(ids)
+    while True:
+        tree.lock_cascade_trees(wanted - held)
+        held |= wanted
+        path = {row["pk"]: row for row in _path_for_update(ids)}
+        wanted = _cascade_trees_in(path, ids)
+        if wanted <= held or connection.vendor != "postgresql":
+            return path
+
+
+def _path_sql(count: int) -> str:
+    """The ids of the given goals and of all their ancestors, up the `parent` links (index lookups, O(depth))."""
+    table = Goal._meta.db_table
+    placeholders = ", ".join(["%s"] * count)
+    return (
+        f"WITH RECURSIVE path(id) AS (SELECT id FROM {table} WHERE id IN ({placeholders}) "
+        f"UNION SELECT g.parent_id FROM {table} g JOIN path ON g.id = path.id WHERE g.parent_id IS NOT NULL) "
+        f"SELECT id FROM path"
+    )
+
+
+def _path_for_update(ids: list[int]):
+    path_ids = RawSQL(_path_sql(len(ids)), ids)
+    return Goal.objects.filter(pk__in=path_ids).order_by("pk").select_for_update().values(*COMPUTE_FIELDS, "tree_id")
+
+
+def _cascade_trees_in(path: dict[int, dict], ids: list[int]) -> set[int]:
+    trees = set()
+    for pk in ids:
+        row = path.get(pk)
+        if row is not None and row["layer"] == Layer.PERSONAL:
+            row = path.get(row["parent_id"])
+        if row is not None:
+            trees.add(row["tree_id"])
+    return trees
 
 
 def _metric_pairs(goal_ids: Iterable[int]) -> dict[int, list[tuple[float, float]]]:
     pairs = defaultdict(list)
-    rows = Metric.objects.filter(goal_id__in=list(goal_ids), archived_at__isnull=True).values_list(
-        "goal_id", "weight", "progress"
+    rows = (
+        Metric.objects.filter(goal_id__in=list(goal_ids), archived_at__isnull=True)
+        .order_by()
+        .values_list("goal_id", "weight", "progress")
     )
     for goal_id, weight, progress in rows:
         pairs[goal_id].append((weight, progress))
@@ -81,6 +114,7 @@ def _children_rows(goal_ids: Iterable[int]) -> dict[int, list[tuple[int, float, 
     rows = (
         Goal.objects.filter(parent_id__in=list(goal_ids), archived_at__isnull=True)
         .exclude(status=GoalStatus.CANCELLED)
+        .order_by()
         .values_list("parent_id", "pk", "weight", "progress")
     )
     out = defaultdict(list)
@@ -174,9 +208,25 @@ def _metric_pairs_all() -> dict[int, list[tuple[float, float]]]:
 
 def _recompute_metric_progress() -> None:
     stale = []
-    for metric in Metric.objects.only("pk", "start", "target", "current", "progress").iterator(chunk_size=10000):
-        value = metric_progress(metric.start, metric.target, metric.current)
-        if value != metric.progress:
-            metric.progress = value
-            stale.append(metric)
-    Metric.objects.bulk_update(stale, ["progress"], batch_size=2000)
+    rows = Metric.objects.order_by().values_list("pk", "start", "target", "current", "progress")
+    for pk, start, target, current, stored in rows.iterator(chunk_size=10000):
+        value = metric_progress(start, target, current)
+        if value != stored:
+            stale.append((pk, value))
+    _write_metric_progress(stale)
+
+
+def _write_metric_progress(pairs: list[tuple[int, float]]) -> None:
+    """Store (metric id, progress) pairs: one statement per 5,000 on PostgreSQL (bulk_update's CASE is slow)."""
+    table = Metric._meta.db_table
+    for start in range(0, len(pairs), 5000):
+        chunk = pairs[start : start + 5000]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"""UPDATE {table} AS m SET progress = v.p
+                        FROM unnest(%s::bigint[], %s::float8[]) AS v(id, p) WHERE m.id = v.id""",
+                    [[pk for pk, _ in chunk], [value for _, value in chunk]],
+                )
+        else:
+            Metric.objects.bulk_update([Metric(pk=pk, progress=value) for pk, value in chunk], ["progress"])

@@ -38,41 +38,16 @@ def _lock_tree_of(goal_id: int, *extra_keys: int) -> Goal:
         extra_keys = (*extra_keys, seen)
 
 
-@dataclass(frozen=True)
-class Anchor:
-    """Where a goal hangs in the cascade: its own node, or its parent's for a personal goal."""
-
-    goal_id: int
-    tree_id: int | None
-    lft: int | None
-    rght: int | None
+def cascade_trees_of(goal_ids: list[int]) -> set[int]:
+    """The cascade trees holding `goal_ids`: a goal's own tree, or its parent's for a personal goal (one query)."""
+    rows = Goal.objects.filter(pk__in=goal_ids).order_by().values_list("layer", "tree_id", "parent__tree_id")
+    return {parent_tree if layer == Layer.PERSONAL else tree_id for layer, tree_id, parent_tree in rows} - {None}
 
 
-def _anchors(goal_ids: list[int]) -> list[Anchor]:
-    rows = Goal.objects.filter(pk__in=goal_ids).values_list(
-        "pk", "layer", "tree_id", "lft", "rght", "parent__tree_id", "parent__lft", "parent__rght"
-    )
-    return [
-        Anchor(pk, p_tree, p_lft, p_rght) if layer == Layer.PERSONAL else Anchor(pk, tree_id, lft, rght)
-        for pk, layer, tree_id, lft, rght, p_tree, p_lft, p_rght in rows
-    ]
-
-
-def lock_cascades_of(goal_ids: list[int]) -> list[Anchor]:
-    """Lock the cascade trees holding `goal_ids` (until commit) and return their anchors read under the locks.
-
-    For readers that then lock rows of those trees (the rollup): holding the tree lock first
-    keeps them from interleaving with a renumbering, which would deadlock.
-    """
-    held: set[int] = set()
-    while True:
-        anchors = _anchors(goal_ids)
-        wanted = {a.tree_id for a in anchors if a.tree_id is not None}
-        if wanted <= held or connection.vendor != "postgresql":
-            return anchors
-        # A goal may have moved to another tree before we got the lock: lock that one too and read again.
-        lock_trees(LOCK_NAME, *(wanted - held))
-        held |= wanted
+def lock_cascade_trees(tree_ids: set[int]) -> None:
+    """Hold the tree locks a tree write holds, for readers that then lock rows of those trees (the rollup):
+    a renumbering locks many rows in physical order, so row locks taken beside it could deadlock."""
+    lock_trees(LOCK_NAME, *tree_ids)
 
 
 def insert_goal(goal: Goal) -> Goal:
