@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAT_LIMIT = 1.5  # "flat": the slowest size's median insert at most 1.5× the fastest's
+FLAT_LIMIT = 1.5  # "flat": the insert grows at most 1.5× from the smallest organisation to the largest
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -36,7 +36,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--quick", action="store_true", help="a small run: 10,000 goals, sizes 1000, fewer repeats")
     parser.add_argument(
-        "--force", action="store_true", help="run even if the database name does not contain 'bench' (it is WIPED)"
+        "--force",
+        action="store_true",
+        help="run even if the database name lacks 'bench' or others are connected to it (it is WIPED)",
     )
     args = parser.parse_args(argv)
     if args.quick:
@@ -74,7 +76,7 @@ def check_database(force: bool) -> None:
         sys.exit(f"The benchmark wipes its database; {name!r} does not look like a benchmark database (use --force).")
     others = other_sessions()
     if others and not force:
-        # Another benchmark (bench/import_people.py uses the same database) would wipe our rows mid-run, or we its.
+        # Another benchmark on the same database (bench/import_people.py) would wipe our rows mid-run, and we its.
         sys.exit(f"{others} other session(s) are connected to {name!r}; the benchmark wipes it. Wait, or use --force.")
 
 
