@@ -12,7 +12,6 @@ Results go to bench/results/api-tree-latest.md and a dated JSON.
 import argparse
 import json
 import os
-import secrets
 import statistics
 import sys
 import time
@@ -21,31 +20,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 300
-
-
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goalcascade.settings")
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    if len(os.environ.get("SECRET_KEY", "")) < 32:
-        os.environ["SECRET_KEY"] = secrets.token_urlsafe(48)
-    os.environ.pop("REDIS_URL", None)
-    os.environ["API_THROTTLE_USER"] = ""
-    import django
-
-    django.setup()
-
-
-def check_database() -> None:
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        sys.exit("bench/api_tree.py runs on PostgreSQL only: set DATABASE_URL=postgres://…/goalcascade_bench_tree")
-    if "bench" not in connection.settings_dict["NAME"]:
-        sys.exit("The benchmark wipes its database; use a database whose name contains 'bench'.")
-    call_command("migrate", verbosity=0)
 
 
 def wipe() -> None:
@@ -173,8 +147,10 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args(argv)
+    from bench.common import check_database, setup_django
+
     setup_django()
-    check_database()
+    check_database("bench/api_tree.py")
     wipe()
     org = build(translational=50, operational_each=20, personal_each=4)
     results = {role: measure(org[role], org["intent"], args.repeat) for role in ("admin", "manager")}
@@ -218,4 +194,6 @@ def write(subtree: int, results: dict) -> None:
 
 
 if __name__ == "__main__":
+    # Run as a file, Python puts bench/ on the path, not the project: add it for `apps` and `bench`.
+    sys.path.insert(0, str(ROOT))
     main(sys.argv[1:])

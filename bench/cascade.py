@@ -11,7 +11,6 @@ bench/results/ (JSON + Markdown); docs/benchmarks.md explains them.
 import argparse
 import os
 import random
-import secrets
 import sys
 import time
 from datetime import datetime
@@ -44,51 +43,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if args.quick:
         args.goals, args.sizes, args.repeat, args.full_repeat = 10_000, "1000", 50, 2
     return args
-
-
-def setup_django() -> None:
-    """Production-like settings: DEBUG off (with it on, Django keeps a log entry per query) and tasks eager.
-
-    Without REDIS_URL the rollup after a check-in runs in-process, so the benchmark measures the
-    engine, not the queue; where the service would hand work to the queue, scenarios stub that hop.
-    """
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goalcascade.settings")
-    os.environ["DEBUG"] = "false"
-    if len(os.environ.get("SECRET_KEY", "")) < 32:
-        os.environ["SECRET_KEY"] = secrets.token_urlsafe(48)
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
-
-
-def check_database(force: bool) -> None:
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        sys.exit(
-            "bench/cascade.py measures the engine on PostgreSQL only; this run would use "
-            f"{connection.vendor}. Set DATABASE_URL, e.g.\n"
-            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/goalcascade_bench make bench"
-        )
-    name = connection.settings_dict["NAME"]
-    if "bench" not in name and not force:
-        sys.exit(f"The benchmark wipes its database; {name!r} does not look like a benchmark database (use --force).")
-    others = other_sessions()
-    if others and not force:
-        # Another benchmark on the same database (bench/import_people.py) would wipe our rows mid-run, and we its.
-        sys.exit(f"{others} other session(s) are connected to {name!r}; the benchmark wipes it. Wait, or use --force.")
-
-
-def other_sessions() -> int:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT count(*) FROM pg_stat_activity
-               WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"""
-        )
-        return cursor.fetchone()[0]
 
 
 def run_size(goals: int, args: argparse.Namespace) -> dict:
@@ -161,13 +115,12 @@ def log(message: str) -> None:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    setup_django()
-    check_database(args.force)
-    from django.core.management import call_command
+    from bench.common import check_database, setup_django
 
+    setup_django()
+    check_database("bench/cascade.py", args.force)
     from bench import report
 
-    call_command("migrate", verbosity=0)
     sizes = sorted({*(int(s) for s in args.sizes.split(",") if s.strip()), args.goals})
     started, load_before = time.perf_counter(), warn_if_busy()
     results = [run_size(goals, args) for goals in sizes]

@@ -19,7 +19,6 @@ import json
 import os
 import platform
 import random
-import secrets
 import sys
 import time
 from dataclasses import dataclass
@@ -47,33 +46,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--force", action="store_true", help="run even if the database name does not contain 'bench' (it is WIPED)"
     )
     return parser.parse_args(argv)
-
-
-def setup_django() -> None:
-    """Production-like: DEBUG off (with it on Django keeps every query in memory), tasks eager, no Redis."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "goalcascade.settings")
-    os.environ["DEBUG"] = "false"
-    if len(os.environ.get("SECRET_KEY", "")) < 32:
-        os.environ["SECRET_KEY"] = secrets.token_urlsafe(48)
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
-
-
-def check_database(force: bool) -> None:
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        sys.exit(
-            "bench/import_people.py measures the import on PostgreSQL only; this run would use "
-            f"{connection.vendor}. Set DATABASE_URL, e.g.\n"
-            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/goalcascade_bench "
-            ".venv/bin/python bench/import_people.py"
-        )
-    name = connection.settings_dict["NAME"]
-    if "bench" not in name and not force:
-        sys.exit(f"The benchmark wipes its database; {name!r} does not look like a benchmark database (use --force).")
 
 
 # --- The HR file -------------------------------------------------------------------------------------
@@ -383,14 +355,13 @@ def timed_phases():
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    setup_django()
-    check_database(args.force)
-    from django.core.management import call_command
+    from bench.common import check_database, setup_django
 
+    setup_django()
+    check_database("bench/import_people.py", args.force)
     from apps.org import importing
     from apps.org.models import Person
 
-    call_command("migrate", verbosity=0)
     wipe()
     actor = Person.objects.create(username="bench-hr", role=Person.Role.HR)  # no employee id: never deactivated
     org = generate(args.people, args.seed)
