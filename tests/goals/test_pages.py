@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from apps.goals.models import Goal, GoalStatus, Layer
 from apps.metrics.models import CheckIn
+from tests.api.test_tree_scale import bulk_subtree
 from tests.cast import CHANGEABLE, GOALS, PRIVATE_VISIBLE, ROLES, VISIBLE, build_cast
 from tests.factories import GoalFactory, MetricFactory, PersonFactory, UnitFactory
 
@@ -324,5 +325,17 @@ def test_alignment_page_costs_a_fixed_number_of_queries(page, cast, django_asser
     for n in range(8):
         unit = UnitFactory(parent=cast.ops, name=f"Squad {n}")
         GoalFactory(layer=Layer.PERSONAL, cycle=cast.year, unit=unit, owner=PersonFactory(unit=unit), title=f"Solo {n}")
-    response = _queries(django_assert_max_num_queries, page, "hr", reverse("reports:alignment"), 17)
-    assert response.content.decode().count("Solo ") == 8
+    response = _queries(django_assert_max_num_queries, page, "hr", reverse("reports:alignment"), 19)
+    orphaned = response.content.decode().split('id="orphaned"')[1].split("</section>")[0]
+    assert orphaned.count("Solo ") == 8
+
+
+def test_the_map_of_a_5000_goal_cascade_opens_with_a_constant_number_of_queries(
+    page, cast, django_assert_max_num_queries
+):
+    assert bulk_subtree(cast) >= 5000
+    response = _queries(django_assert_max_num_queries, page, "manager", reverse("goals:map"), 12)
+    assert "Double revenue" in response.content.decode()
+    children = reverse("goals:map-children", args=[cast.intent.pk])
+    response = _queries(django_assert_max_num_queries, page, "manager", children, 10, HTTP_HX_REQUEST="true")
+    assert response.content.decode().count('class="node"') == 52  # 50 bulk translational goals + the cast's two
