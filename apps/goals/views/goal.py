@@ -140,30 +140,30 @@ def goal_move(request, pk: int):
     return render(request, "goals/goal_form.html", {"form": form, "goal": goal, "heading": f"Move “{goal.title}”"})
 
 
-@login_required
-@require_POST
-def goal_archive(request, pk: int):
+def _apply(request, pk: int, service, done: str):
+    """Run a one-click service (archive, restore) on a goal the viewer may change; its refusal becomes a message."""
     goal = changeable_goal(request, pk)
     try:
-        services.goal_archive(actor=request.user, goal=goal)
+        service(actor=request.user, goal=goal)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Goal archived. It and its history are kept; restore it at any time.")
+        messages.success(request, done)
     return redirect_back(request, goal)
 
 
 @login_required
 @require_POST
+def goal_archive(request, pk: int):
+    return _apply(
+        request, pk, services.goal_archive, "Goal archived. It and its history are kept; restore it any time."
+    )
+
+
+@login_required
+@require_POST
 def goal_restore(request, pk: int):
-    goal = changeable_goal(request, pk)
-    try:
-        services.goal_restore(actor=request.user, goal=goal)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Goal restored.")
-    return redirect("goals:detail", pk=goal.pk)
+    return _apply(request, pk, services.goal_restore, "Goal restored.")
 
 
 def _leads_a_unit(person) -> bool:
