@@ -8,7 +8,7 @@ from apps.cycles.api.views import CycleViewSet
 from apps.goals.api.views import GoalViewSet
 from apps.metrics.api.views import MetricViewSet
 from apps.org.api.views import PersonViewSet, TokenView, UnitViewSet
-from apps.reports.api.views import AlignmentReportView
+from apps.reports.api.views import AlignmentReportView, ExportJobViewSet
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -17,6 +17,7 @@ router.register("people", PersonViewSet, basename="person")
 router.register("cycles", CycleViewSet, basename="cycle")
 router.register("goals", GoalViewSet, basename="goal")
 router.register("metrics", MetricViewSet, basename="metric")
+router.register("reports/exports", ExportJobViewSet, basename="export-job")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -138,6 +138,13 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Uploaded and generated files (export jobs): never served under a public URL, only through views that check access.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": os.environ.get("FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -229,6 +236,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     # Repair path: the incremental rollup keeps figures right; this nightly pass proves it.
     "nightly-full-recompute": {"task": "apps.goals.tasks.recompute_all_progress", "schedule": 24 * 3600},
+    # Export files are kept EXPORT_EXPIRES_HOURS; this deletes them once they have expired.
+    "hourly-expired-exports": {"task": "apps.reports.tasks.delete_expired_exports", "schedule": 3600},
 }
 
 # --- Domain knobs ---------------------------------------------------------------------
@@ -236,6 +245,12 @@ CELERY_BEAT_SCHEDULE = {
 ROLLUP_COALESCE_SECONDS = env_float("ROLLUP_COALESCE_SECONDS", 2.0)
 # A goal with no check-in for this many days is stale and never shown as on track.
 STALE_AFTER_DAYS = int(env_float("STALE_AFTER_DAYS", 14))
+# The alignment report lists goals whose measured and rolled-up progress differ by more than this.
+ALIGNMENT_GAP_THRESHOLD = env_float("ALIGNMENT_GAP_THRESHOLD", 0.25)
+# Reports of up to this many people download at once; larger ones are built by an export job.
+EXPORT_INLINE_MAX_PEOPLE = int(env_float("EXPORT_INLINE_MAX_PEOPLE", 5000))
+# How long an export job's file can be downloaded before it is deleted.
+EXPORT_EXPIRES_HOURS = env_float("EXPORT_EXPIRES_HOURS", 24)
 
 LOGGING = {
     "version": 1,

@@ -1,145 +1,216 @@
-"""The alignment summary: how much of the organisation's work has a path to strategy.
+"""The alignment report: how much of the organisation's work has a path to strategy.
 
-Every figure is one query whatever the size of the organisation; the lists are querysets, so
-an export streams them in chunks instead of holding them in memory.
+Scope (apps.reports.scope): the goals of one cycle and of the cycles inside it (or of every
+active cycle), org-wide or for one unit and the units under it. Archived goals never count.
 
-Scope: the goals of one cycle and of the cycles inside it, or, without a cycle, of every
-active cycle (and the cycles inside those). Archived goals never count.
+Every figure comes from a fixed number of grouped queries whatever the size of the
+organisation (apps.reports.figures); the lists are querysets or generators, so an export
+streams them in chunks instead of holding them in memory.
+
+Definitions (where the issue left them open):
+- coverage: the share of active people who own at least one *active* goal (in the scope's
+  cycles, filed anywhere) with a path to a published intent — a published intent itself, a
+  goal in its cascade tree, or a personal goal linked into one;
+- orphaned, without a metric, stale, at risk / off track, alignment gap, copied: always among
+  active goals (status `active`), the ones still being worked on;
+- stale: no check-in (nor creation) for more than STALE_AFTER_DAYS days (14), as the goal
+  page says;
+- at risk / off track: the health the goal page shows (apps.goals.progress.health);
+- alignment gap: |measured − rolled-up progress| > ALIGNMENT_GAP_THRESHOLD (0.25), worst
+  (largest) first; both directions are listed, the sign says which (`gap` = measured −
+  rolled-up: negative is "green below, grey above", work reported as moving while the
+  outcome stands still);
+- copied: apps.goals.similarity's rule (apps.reports.copies).
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.cycles.models import Cycle
-from apps.cycles.selectors import cycle_subtree_ids
-from apps.goals.models import Goal, GoalStatus, Layer, Motivation
-from apps.org.models import Person
+from apps.goals.models import Goal, GoalStatus, Health, Layer
+from apps.goals.similarity import COPY_THRESHOLD
+from apps.org.models import Person, Unit
 
-# HR sees motivation only as aggregates of this many people or more (DESIGN.md).
-MIN_GROUP_SIZE = 5
+from . import figures
+from .cadence import TeamCadence, cadence_per_team
+from .copies import CopyScan, copy_scan, first_copies
+from .rules import (
+    OrphanReason,
+    gap_expression,
+    gap_q,
+    gap_threshold,
+    health_expression,
+    orphan_reason,
+    orphaned_q,
+    stale_q,
+    without_metric_q,
+)
+from .scope import Scope, cycles_in_scope
+
+__all__ = ["AlignmentSummary", "OrphanReason", "UnitRow", "alignment_summary", "cycles_in_scope"]
+
+MIN_GROUP_SIZE = figures.MIN_GROUP_SIZE
 
 
-class OrphanReason:
-    NO_PARENT = "no_parent"
-    INTENT_NOT_PUBLISHED = "intent_not_published"
+@dataclass
+class UnitRow:
+    unit: Unit
+    figures: figures.Figures
 
 
 @dataclass
 class AlignmentSummary:
-    cycle_ids: list[int]
-    today: date
+    scope: Scope
     stale_after_days: int
+    gap_threshold: float
     goals_per_layer: dict[str, int]
-    orphaned_goals: QuerySet[Goal]
-    people_without_goals: QuerySet[Person]
-    stale_goals: QuerySet[Goal]
+    totals: figures.Figures
+    units: list[UnitRow]
+    intents: list[Goal]
+    cadence: list[TeamCadence]
+    copies: CopyScan
+    copy_threshold: float = COPY_THRESHOLD
     motivation: dict[str, int | None] = field(default_factory=dict)
+
+    @property
+    def cycle_ids(self) -> list[int]:
+        return self.scope.cycle_ids
+
+    @property
+    def today(self) -> date:
+        return self.scope.today
+
+    @property
+    def unit(self) -> Unit | None:
+        return self.scope.unit
 
     @property
     def goals_total(self) -> int:
         return sum(self.goals_per_layer.values())
 
+    @property
+    def orphaned_goals(self) -> QuerySet[Goal]:
+        return orphaned_goals(self.scope)
 
-def cycles_in_scope(cycle: Cycle | None = None) -> list[int]:
-    """The cycle and those inside it; without one, the active cycles and those inside them."""
-    roots = (
-        [cycle.pk]
-        if cycle is not None
-        else Cycle.objects.filter(status=Cycle.Status.ACTIVE).values_list("pk", flat=True)
-    )
-    return sorted(cycle_subtree_ids(roots))
+    @property
+    def people_without_goals(self) -> QuerySet[Person]:
+        return people_without_goals(self.scope)
+
+    @property
+    def stale_goals(self) -> QuerySet[Goal]:
+        return stale_goals(self.scope)
+
+    @property
+    def goals_without_metric(self) -> QuerySet[Goal]:
+        return goals_without_metric(self.scope)
+
+    @property
+    def goals_at_risk(self) -> QuerySet[Goal]:
+        return goals_at_risk(self.scope)
+
+    @property
+    def alignment_gaps(self) -> QuerySet[Goal]:
+        return alignment_gaps(self.scope, self.gap_threshold)
+
+    @cached_property
+    def first_copies(self) -> list[tuple[Goal, float]]:
+        return first_copies(self.copies)
+
+    @property
+    def people_without_goals_count(self) -> int:
+        return self.totals.headcount - self.totals.counts["with_goal"]
 
 
-def live_goals(cycle_ids: list[int]) -> QuerySet[Goal]:
-    return Goal.objects.filter(cycle_id__in=cycle_ids, archived_at__isnull=True)
+def _rows(queryset: QuerySet[Goal]) -> QuerySet[Goal]:
+    return queryset.select_related("owner", "unit", "cycle")
 
 
-def goals_per_layer(cycle_ids: list[int]) -> dict[str, int]:
-    counts = dict(live_goals(cycle_ids).order_by().values_list("layer").annotate(n=Count("pk")))
+def goals_per_layer(scope: Scope) -> dict[str, int]:
+    counts = dict(scope.live_goals().order_by().values_list("layer").annotate(n=Count("pk")))
     return {layer: counts.get(layer, 0) for layer in Layer.values}
 
 
-def orphaned_goals(cycle_ids: list[int]) -> QuerySet[Goal]:
-    """Active goals with no path to a published intent: a personal goal without a parent, or a goal whose
-    root intent is a draft or archived. Each row carries its `reason`."""
-    published_trees = (
-        Goal.objects.filter(layer=Layer.INTENT, tree_parent__isnull=True, archived_at__isnull=True)
-        .exclude(status=GoalStatus.DRAFT)
-        .values("tree_id")
-    )
-    no_parent = Q(layer=Layer.PERSONAL, parent__isnull=True)
-    personal_cut_off = Q(layer=Layer.PERSONAL, parent__isnull=False) & ~Q(parent__tree_id__in=published_trees)
-    cascade_cut_off = Q(layer__in=(Layer.TRANSLATIONAL, Layer.OPERATIONAL)) & ~Q(tree_id__in=published_trees)
-    return (
-        live_goals(cycle_ids)
-        .filter(status=GoalStatus.ACTIVE)
-        .filter(no_parent | personal_cut_off | cascade_cut_off)
-        .annotate(
-            reason=Case(
-                When(no_parent, then=Value(OrphanReason.NO_PARENT)),
-                default=Value(OrphanReason.INTENT_NOT_PUBLISHED),
-                output_field=CharField(),
-            )
-        )
-        .select_related("owner", "unit", "cycle")
-        .order_by("pk")
+def orphaned_goals(scope: Scope) -> QuerySet[Goal]:
+    """Active goals with no path to a published intent, each with its `reason`."""
+    return _rows(scope.active_goals().filter(orphaned_q()).annotate(reason=orphan_reason())).order_by("pk")
+
+
+def people_without_goals(scope: Scope) -> QuerySet[Person]:
+    """Active people who own no goal in use (a draft counts as a goal) in the scope's cycles."""
+    # NOT EXISTS, not NOT IN: PostgreSQL turns it into an anti-join whatever the number of goals.
+    owns = scope.owned_goals().filter(owner_id=OuterRef("pk"))
+    return scope.people().filter(~Exists(owns)).select_related("unit").order_by("pk")
+
+
+def stale_goals(scope: Scope) -> QuerySet[Goal]:
+    """Active goals with no check-in (nor creation) for more than STALE_AFTER_DAYS days, quietest first."""
+    goals = scope.active_goals().filter(stale_q(scope.today))
+    return _rows(goals.annotate(last_activity=Coalesce(F("last_checkin_at"), F("created")))).order_by(
+        "last_activity", "pk"
     )
 
 
-def people_without_goals(cycle_ids: list[int]) -> QuerySet[Person]:
-    """Active people who own no goal in use (a draft counts as a goal) in the scope."""
-    owners = live_goals(cycle_ids).values("owner_id")
-    return Person.objects.filter(is_active=True).exclude(pk__in=owners).select_related("unit").order_by("pk")
+def goals_without_metric(scope: Scope) -> QuerySet[Goal]:
+    return _rows(scope.active_goals().filter(without_metric_q())).order_by("pk")
 
 
-def stale_goals(cycle_ids: list[int], today: date, stale_after_days: int) -> QuerySet[Goal]:
-    """Active goals with no check-in (nor creation) for more than `stale_after_days` days, counted from the
-    later of the last activity and the cycle's start (as apps.goals.progress.is_stale does)."""
-    cutoff = today - timedelta(days=stale_after_days)
-    cutoff_time = timezone.make_aware(datetime.combine(cutoff, time.min))
-    return (
-        live_goals(cycle_ids)
-        .filter(status=GoalStatus.ACTIVE, cycle__start__lt=cutoff)
-        .annotate(last_activity=Coalesce(F("last_checkin_at"), F("created")))
-        .filter(last_activity__lt=cutoff_time)
-        .select_related("owner", "unit", "cycle")
-        .order_by("last_activity", "pk")
+def goals_at_risk(scope: Scope) -> QuerySet[Goal]:
+    """Active goals whose health is at risk or off track: off track first, then the least progress."""
+    worst_first = Case(When(health=Health.OFF_TRACK, then=Value(0)), default=Value(1), output_field=IntegerField())
+    goals = scope.active_goals().annotate(health=health_expression(scope.cycles, scope.today))
+    return _rows(goals.filter(health__in=(Health.AT_RISK, Health.OFF_TRACK))).order_by(worst_first, "progress", "pk")
+
+
+def alignment_gaps(scope: Scope, threshold: float) -> QuerySet[Goal]:
+    """Active goals whose measured and rolled-up progress differ by more than `threshold`, the widest gap first."""
+    goals = scope.active_goals().filter(gap_q(threshold))
+    goals = goals.annotate(gap=F("measured_progress") - F("rollup_progress"), gap_size=gap_expression())
+    return _rows(goals).order_by("-gap_size", "pk")
+
+
+def published_intents(scope: Scope) -> list[Goal]:
+    """The published intents of the scope, with measured and rolled-up progress side by side (one query)."""
+    intents = scope.live_goals().filter(layer=Layer.INTENT).exclude(status=GoalStatus.DRAFT)
+    intents = intents.annotate(health=health_expression(scope.cycles, scope.today))
+    return list(_rows(intents).order_by("cycle__start", "title", "pk"))
+
+
+def unit_rows(scope: Scope, units: list[Unit], copies: CopyScan) -> tuple[figures.Figures, list[UnitRow]]:
+    """The scope's totals and each unit's figures rolled up the unit tree (four grouped queries)."""
+    direct = figures.merge(
+        figures.people_counts(scope),
+        figures.goal_counts(scope),
+        figures.motivation_counts(scope),
+        copies.per_unit,
     )
+    rolled = figures.rolled_up(units, direct)
+    return figures.scope_total(direct), [UnitRow(unit, rolled[unit.pk]) for unit in units]
 
 
-def motivation_aggregates(cycle_ids: list[int]) -> dict[str, int | None]:
-    """Personal goals per motivation; null where fewer than MIN_GROUP_SIZE people stand behind a figure."""
-    rows = (
-        live_goals(cycle_ids)
-        .filter(layer=Layer.PERSONAL)
-        .exclude(motivation="")
-        .order_by()
-        .values("motivation")
-        .annotate(goals=Count("pk"), people=Count("owner", distinct=True))
-    )
-    found = {row["motivation"]: row for row in rows}
-    return {
-        value: found[value]["goals"] if value in found and found[value]["people"] >= MIN_GROUP_SIZE else None
-        for value in Motivation.values
-    }
-
-
-def alignment_summary(cycle: Cycle | None = None, today: date | None = None) -> AlignmentSummary:
-    cycle_ids = cycles_in_scope(cycle)
-    today = today or timezone.localdate()
-    days = settings.STALE_AFTER_DAYS
+def alignment_summary(
+    cycle: Cycle | None = None, today: date | None = None, unit: Unit | None = None, shown: int | None = 50
+) -> AlignmentSummary:
+    """The report for `cycle` (default: the active cycles) and `unit` (default: the whole organisation); `shown`
+    is how many copied goals to keep for display (the others are only counted), None for all (an export)."""
+    scope = Scope.build(cycle=cycle, today=today or timezone.localdate(), unit=unit)
+    units = list(scope.units())
+    copies = copy_scan(scope, shown)
+    totals, rows = unit_rows(scope, units, copies)
     return AlignmentSummary(
-        cycle_ids=cycle_ids,
-        today=today,
-        stale_after_days=days,
-        goals_per_layer=goals_per_layer(cycle_ids),
-        orphaned_goals=orphaned_goals(cycle_ids),
-        people_without_goals=people_without_goals(cycle_ids),
-        stale_goals=stale_goals(cycle_ids, today, days),
-        motivation=motivation_aggregates(cycle_ids),
+        scope=scope,
+        stale_after_days=settings.STALE_AFTER_DAYS,
+        gap_threshold=gap_threshold(),
+        goals_per_layer=goals_per_layer(scope),
+        totals=totals,
+        units=rows,
+        intents=published_intents(scope),
+        cadence=cadence_per_team(scope, units),
+        copies=copies,
+        motivation=totals.motivation,
     )

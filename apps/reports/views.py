@@ -1,62 +1,175 @@
-"""The alignment page for HR: org-wide figures and the same per unit (rolled up the unit tree)."""
+"""The alignment pages for HR and admins: the organisation's report, a unit's (drill-down to its goals), a
+printable version, and export jobs with their progress. Thin: the figures are apps.reports.selectors'."""
 
-from collections import Counter
-
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.shortcuts import render
+from django.db.models import BooleanField, Case, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
 
 from apps.goals import permissions
-from apps.goals.views.cascade import MapFilterForm
-from apps.org.models import Person, Unit
+from apps.org.models import Unit
 
-from .selectors import alignment_summary, live_goals
+from . import services
+from .copies import CopyCheck
+from .forms import ExportForm, ReportFilterForm
+from .models import ExportJob
+from .rules import health_expression, orphaned_q, stale_q, without_metric_q
+from .scope import Scope
+from .selectors import AlignmentSummary, alignment_summary
+
+SHOWN = 50  # rows per list on a page; the exports hold every row
+PAGE_DEPTH = 2  # the organisation page shows units down to this level; each unit's page shows its children
+UNIT_GOALS_SHOWN = 200
 
 
-def _by_unit(queryset, field: str = "unit_id") -> Counter:
-    return Counter(dict(queryset.order_by().values_list(field).annotate(n=Count("pk", distinct=True))))
+def _require_report_access(request) -> None:
+    if not permissions.can_view_alignment_report(request.user):
+        raise PermissionDenied("The alignment report is for HR and admins.")
 
 
-def unit_rows(summary) -> list[dict]:
-    """Per unit, its own figures plus those of every unit under it (a handful of grouped queries)."""
-    people = Person.objects.filter(is_active=True)
-    direct = {
-        "headcount": _by_unit(people),
-        "with_goals": _by_unit(people.filter(pk__in=live_goals(summary.cycle_ids).values("owner_id"))),
-        "orphaned": _by_unit(summary.orphaned_goals),
-        "stale": _by_unit(summary.stale_goals),
+def _picked_cycle(request):
+    picker = ReportFilterForm(request.GET or None)
+    return picker, (picker.cleaned_data.get("cycle") if picker.is_valid() else None)
+
+
+def _query(cycle, unit=None, **extra) -> str:
+    params = {"cycle": cycle.pk if cycle else None, "unit": unit.pk if unit else None, **extra}
+    return urlencode({key: value for key, value in params.items() if value is not None})
+
+
+def _report_context(summary: AlignmentSummary, cycle, unit=None) -> dict:
+    totals = summary.totals
+    cadence = sorted(summary.cadence, key=lambda team: (team.median_days is None, -(team.median_days or 0)))
+    return {
+        "summary": summary,
+        "totals": totals,
+        "cycle": cycle,
+        "shown": SHOWN,
+        "coverage": _percent(totals.with_goal, totals.headcount),
+        "aligned_coverage": _percent(totals.aligned, totals.headcount),
+        "people_without_goals": summary.people_without_goals_count,
+        "orphaned": list(summary.orphaned_goals[:SHOWN]),
+        "stale": list(summary.stale_goals[:SHOWN]),
+        "without_metric": list(summary.goals_without_metric[:SHOWN]),
+        "at_risk": list(summary.goals_at_risk[:SHOWN]),
+        "gaps": list(summary.alignment_gaps[:SHOWN]),
+        "copies": summary.first_copies,
+        "cadence": cadence[:SHOWN],
+        "gap_points": round(summary.gap_threshold * 100),
+        "inline_export": totals.headcount <= settings.EXPORT_INLINE_MAX_PEOPLE,
+        "export_query": _query(cycle, unit),
+        "export_form_cycle": cycle.pk if cycle else "",
     }
-    units = list(Unit.objects.order_by("tree_id", "lft"))
-    rows = []
-    for unit in units:
-        inside = [u.pk for u in units if u.tree_id == unit.tree_id and unit.lft <= u.lft and u.rght <= unit.rght]
-        row = {"unit": unit, **{name: sum(counts[pk] for pk in inside) for name, counts in direct.items()}}
-        row["coverage"] = round(100 * row["with_goals"] / row["headcount"]) if row["headcount"] else None
-        rows.append(row)
-    return rows
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
 
 
 @login_required
 def alignment(request):
-    if not permissions.can_view_alignment_report(request.user):
-        raise PermissionDenied("The alignment report is for HR and admins.")
-    picker = MapFilterForm(request.GET or None)
-    cycle = picker.cleaned_data.get("cycle") if picker.is_valid() else None
-    summary = alignment_summary(cycle)
-    headcount = Person.objects.filter(is_active=True).count()
-    without = summary.people_without_goals.count()
-    context = {
-        "picker": picker,
-        "cycle": cycle,
-        "summary": summary,
-        "headcount": headcount,
-        "people_without_goals": without,
-        "coverage": round(100 * (headcount - without) / headcount) if headcount else None,
-        "orphaned": list(summary.orphaned_goals[:50]),
-        "orphaned_count": summary.orphaned_goals.count(),
-        "stale_count": summary.stale_goals.count(),
-        "units": unit_rows(summary),
-        "csv_query": f"?format=csv&cycle={cycle.pk}" if cycle else "?format=csv",
-    }
+    _require_report_access(request)
+    picker, cycle = _picked_cycle(request)
+    summary = alignment_summary(cycle, shown=SHOWN)
+    rows = [row for row in summary.units if row.unit.level <= PAGE_DEPTH]
+    context = _report_context(summary, cycle)
+    context.update(picker=picker, units=rows, motivation_rows=[r for r in rows if r.figures.motivation_people])
+    context["csv_query"] = "?" + _query(cycle, format="csv")
     return render(request, "reports/alignment.html", context)
+
+
+@login_required
+def alignment_unit(request, pk: int):
+    _require_report_access(request)
+    unit = get_object_or_404(Unit, pk=pk)
+    picker, cycle = _picked_cycle(request)
+    summary = alignment_summary(cycle, unit=unit, shown=SHOWN)
+    children = [row for row in summary.units if row.unit.parent_id == unit.pk]
+    context = _report_context(summary, cycle, unit)
+    context.update(
+        picker=picker,
+        unit=unit,
+        ancestors=list(unit.get_ancestors()),
+        units=children,
+        motivation_rows=[row for row in summary.units if row.figures.motivation_people][:SHOWN],
+        goals=unit_goals(summary.scope, unit),
+        cycle_query=_query(cycle),
+    )
+    return render(request, "reports/alignment_unit.html", context)
+
+
+def unit_goals(scope: Scope, unit: Unit) -> list:
+    """The goals in use filed directly under `unit`, with their health and what the report flags (one query)."""
+    flagged = scope.live_goals().filter(unit=unit).select_related("owner", "cycle", "parent")
+    goals = list(
+        flagged.annotate(
+            health=health_expression(scope.cycles, scope.today),
+            is_orphaned=_flag(orphaned_q()),
+            is_stale=_flag(stale_q(scope.today)),
+            has_no_metric=_flag(without_metric_q()),
+        ).order_by("layer", "title", "pk")[:UNIT_GOALS_SHOWN]
+    )
+    check = CopyCheck()
+    for goal in goals:
+        goal.copy_score = check.score(goal.title, goal.parent.title) if goal.parent_id else None
+    return goals
+
+
+def _flag(condition) -> Case:
+    """True for an active goal meeting `condition` (the report's lists are of active goals)."""
+    return Case(When(condition, status="active", then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+@login_required
+def alignment_print(request):
+    _require_report_access(request)
+    _, cycle = _picked_cycle(request)
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = get_object_or_404(Unit, pk=int(request.GET["unit"]))
+    summary = alignment_summary(cycle, unit=unit, shown=SHOWN)
+    rows = [row for row in summary.units if row.unit.level <= (unit.level + 1 if unit else PAGE_DEPTH)]
+    context = _report_context(summary, cycle, unit)
+    context.update(unit=unit, units=rows, motivation_rows=[r for r in rows if r.figures.motivation_people])
+    return render(request, "reports/alignment_print.html", context)
+
+
+# --- Export jobs ---------------------------------------------------------------------------------
+
+
+def _visible_job(request, pk: int) -> ExportJob:
+    """A job of the caller's (any job for an admin); others' jobs do not exist for them."""
+    _require_report_access(request)
+    job = get_object_or_404(ExportJob.objects.select_related("cycle", "unit"), pk=pk)
+    if not permissions.access_for(request.user).is_admin and job.requested_by_id != request.user.pk:
+        raise Http404("No such export.")
+    return job
+
+
+@login_required
+@require_POST
+def export_create(request):
+    _require_report_access(request)
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        return redirect(reverse("reports:alignment"))
+    unit = None
+    if request.POST.get("unit", "").isdigit():
+        unit = get_object_or_404(Unit, pk=int(request.POST["unit"]))
+    job = services.export_job_create(
+        actor=request.user, format=form.cleaned_data["format"], cycle=form.cleaned_data.get("cycle"), unit=unit
+    )
+    return redirect("reports:export", pk=job.pk)
+
+
+@login_required
+def export_status(request, pk: int):
+    job = _visible_job(request, pk)
+    context = {"job": job, "expired": services.export_job_is_expired(job)}
+    template = "reports/_export_status.html" if request.htmx else "reports/export.html"
+    return render(request, template, context)

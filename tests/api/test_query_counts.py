@@ -32,7 +32,8 @@ PINS = {
 # Anyone else's visibility and privacy checks read, once per request, the units they look after (1 query)
 # and the people who report to them (1 query).
 VISIBILITY_QUERIES = 2
-REPORT_PIN = 10
+# The full alignment report: the scope, the grouped figures per unit, cadence, copies and the first rows of each list.
+REPORT_PIN = 19
 ROLES_GROWN = ("admin", "manager", "employee")
 SERIAL = itertools.count()
 

@@ -5,13 +5,15 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from apps.cycles.models import Cycle
 from apps.goals import services as goal_services
 from apps.goals.models import Goal, GoalStatus, Layer
-from tests.factories import CycleFactory, GoalFactory, PersonFactory
+from tests.factories import CycleFactory, GoalFactory, PersonFactory, UnitFactory
 
 URL = "/api/v1/reports/alignment/"
 
@@ -104,14 +106,15 @@ def test_csv_download_has_every_row_and_neutralises_formulas(as_role, current):
     assert rows[0] == ["section", "id", "name", "layer", "owner", "unit", "cycle", "value"]
     orphan = next(row for row in rows if row[0] == "orphaned_goal" and row[1] == str(current["alone"].pk))
     assert orphan[2] == '\'=HYPERLINK("http://x")'
-    assert {row[0] for row in rows} == {"section", "summary", "orphaned_goal", "person_without_goal", "stale_goal"}
+    assert {row[0] for row in rows} >= {"section", "summary", "orphaned_goal", "person_without_goal", "stale_goal"}
+    assert all(len(row) == len(rows[0]) for row in rows)
 
 
 def test_xlsx_download_has_a_sheet_per_list(as_role, current):
     response = as_role("admin").get(URL, {"cycle": current["cycle"].pk, "format": "xlsx"})
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert workbook.sheetnames == ["Summary", "Orphaned goals", "People without goals", "Stale goals"]
+    assert workbook.sheetnames[:4] == ["Summary", "Orphaned goals", "People without goals", "Stale goals"]
     titles = [row[1] for row in workbook["Orphaned goals"].iter_rows(min_row=2, values_only=True)]
     assert '\'=HYPERLINK("http://x")' in titles  # text, not a formula
     assert workbook["Orphaned goals"]["B2"].data_type == "s"
@@ -120,4 +123,70 @@ def test_xlsx_download_has_a_sheet_per_list(as_role, current):
 def test_xlsx_drops_control_characters_it_cannot_hold(as_role, cast, current):
     Goal.objects.filter(pk=current["alone"].pk).update(title="bell\x07", status=GoalStatus.ACTIVE)
     response = as_role("admin").get(URL, {"cycle": current["cycle"].pk, "format": "xlsx"})
+    assert response.status_code == 200
+
+
+# --- The full report (fields added; the earlier ones above keep their shape) ----------------------------
+
+
+def test_the_summary_adds_the_full_reports_figures(as_role, cast, current):
+    body = as_role("hr").get(URL, {"cycle": current["cycle"].pk}).json()
+    assert body["unit"] is None
+    assert body["headcount"] == 6
+    # manager (cut_off, stale), employee (alone), leader (root): the manager's stale goal reaches `root`
+    assert body["people_with_active_goal"] == 3
+    assert body["people_aligned"] == 2  # leader (the root intent itself) and manager (stale under it)
+    assert body["coverage"] == pytest.approx(2 / 6)
+    assert body["alignment_gap_threshold"] == 0.25 and body["copy_threshold"] == 0.8
+    assert body["goals_without_metric"]["count"] == 4
+    assert [intent["id"] for intent in body["intents"]] == [current["root"].pk]
+    assert {unit["name"] for unit in body["units"]["results"]} >= {"Acme", "Sales", "APAC team"}
+    for name in ("goals_at_risk", "alignment_gaps", "copied_goals", "cadence"):
+        assert set(body[name]) == {"count", "results"}, name
+
+
+def test_the_summary_of_one_unit_covers_its_subtree(as_role, cast, current):
+    body = as_role("hr").get(URL, {"cycle": current["cycle"].pk, "unit": cast.sales.pk}).json()
+    assert body["unit"] == cast.sales.pk
+    assert body["headcount"] == 3  # leader, manager, employee
+    assert [unit["name"] for unit in body["units"]["results"]] == ["Sales", "APAC team"]
+    assert {row["id"] for row in body["orphaned_goals"]["results"]} == {current["cut_off"].pk, current["alone"].pk}
+
+
+def test_an_unknown_unit_is_400(as_role):
+    response = as_role("hr").get(URL, {"unit": 999999})
+    assert response.status_code == 400 and "unit" in response.json()
+
+
+def test_the_summary_never_says_who_answered_what(as_role, cast, current):
+    text = as_role("hr").get(URL, {"cycle": current["cycle"].pk}).content.decode()
+    assert "To prove I can" not in text and "trusted advisor" not in text
+    units = as_role("hr").get(URL, {"cycle": cast.year.pk}).json()["units"]["results"]
+    assert all(set(unit["motivation"].values()) == {None} for unit in units)  # one or two people each
+
+
+def _queries(client, params) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL, params).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_summary_costs_the_same_whatever_the_size(as_role, cast, current):
+    client, params = as_role("hr"), {"cycle": current["cycle"].pk}
+    counts = []
+    for size in (2, 12):
+        for n in range(size):
+            unit = UnitFactory(parent=cast.ops, name=f"U{size}-{n}")
+            owner = PersonFactory(unit=unit)
+            GoalFactory(layer=Layer.PERSONAL, cycle=current["cycle"], unit=unit, owner=owner, motivation="own")
+            GoalFactory(
+                layer=Layer.PERSONAL, parent=current["stale"], unit=unit, owner=owner, title=current["stale"].title
+            )
+        counts.append(_queries(client, params))
+    assert counts == [19, 19]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_downloads_of_a_unit(as_role, cast, current, fmt):
+    response = as_role("hr").get(URL, {"cycle": current["cycle"].pk, "unit": cast.ops.pk, "format": fmt})
     assert response.status_code == 200

@@ -1,0 +1,122 @@
+"""The report's definitions as query expressions, so that a count, a list and an export agree.
+
+Each is a filter on Goal (or a Case over it), evaluated by the database in the same query as
+the rest; none costs a query of its own.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Abs
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone
+
+from apps.cycles.models import Cycle
+from apps.goals.models import Goal, GoalStatus, Health, Layer
+from apps.goals.progress import AT_RISK_TOLERANCE, ON_TRACK_TOLERANCE, expected_progress
+from apps.metrics.models import Metric
+
+# Measured and rolled-up progress of one goal further apart than this make an alignment gap.
+DEFAULT_GAP_THRESHOLD = 0.25
+
+
+class OrphanReason:
+    NO_PARENT = "no_parent"
+    INTENT_NOT_PUBLISHED = "intent_not_published"
+
+
+def gap_threshold() -> float:
+    return float(getattr(settings, "ALIGNMENT_GAP_THRESHOLD", DEFAULT_GAP_THRESHOLD))
+
+
+def published_trees() -> QuerySet[Goal]:
+    """The tree ids of published intents: in use and out of draft (a cascade tree per intent)."""
+    return (
+        Goal.objects.filter(layer=Layer.INTENT, tree_parent__isnull=True, archived_at__isnull=True)
+        .exclude(status=GoalStatus.DRAFT)
+        .values("tree_id")
+    )
+
+
+NO_PARENT_Q = Q(layer=Layer.PERSONAL, parent__isnull=True)
+
+
+def reaches_published_intent_q() -> Q:
+    """A path up to a published intent: a published intent itself, a cascade goal in a published intent's tree,
+    or a personal goal linked to a goal of such a tree."""
+    trees = published_trees()
+    return (
+        (Q(layer=Layer.INTENT) & ~Q(status=GoalStatus.DRAFT))
+        | Q(layer__in=(Layer.TRANSLATIONAL, Layer.OPERATIONAL), tree_id__in=trees)
+        | Q(layer=Layer.PERSONAL, parent__isnull=False, parent__tree_id__in=trees)
+    )
+
+
+def orphaned_q() -> Q:
+    """No path to a published intent (intents are roots, never orphans): a personal goal linked to nothing,
+    or a goal whose root intent is a draft or archived."""
+    trees = published_trees()
+    personal_cut_off = Q(layer=Layer.PERSONAL, parent__isnull=False) & ~Q(parent__tree_id__in=trees)
+    cascade_cut_off = Q(layer__in=(Layer.TRANSLATIONAL, Layer.OPERATIONAL)) & ~Q(tree_id__in=trees)
+    return NO_PARENT_Q | personal_cut_off | cascade_cut_off
+
+
+def orphan_reason() -> Case:
+    return Case(
+        When(NO_PARENT_Q, then=Value(OrphanReason.NO_PARENT)),
+        default=Value(OrphanReason.INTENT_NOT_PUBLISHED),
+        output_field=CharField(),
+    )
+
+
+def without_metric_q() -> Q:
+    return ~Q(Exists(Metric.objects.filter(goal_id=OuterRef("pk"), archived_at__isnull=True)))
+
+
+def stale_cutoff(today: date) -> tuple[date, datetime]:
+    cutoff = today - timedelta(days=settings.STALE_AFTER_DAYS)
+    return cutoff, timezone.make_aware(datetime.combine(cutoff, time.min))
+
+
+def stale_q(today: date) -> Q:
+    """No check-in (nor creation) for more than STALE_AFTER_DAYS, counted from the later of the last activity and
+    the cycle's start — apps.goals.progress.is_stale as a filter."""
+    cutoff, cutoff_time = stale_cutoff(today)
+    quiet = Q(last_checkin_at__lt=cutoff_time) | Q(last_checkin_at__isnull=True, created__lt=cutoff_time)
+    return Q(cycle__start__lt=cutoff) & quiet
+
+
+def gap_expression() -> Abs:
+    return Abs(F("measured_progress") - F("rollup_progress"))
+
+
+def gap_q(threshold: float) -> Q:
+    """Measured and rolled-up progress further apart than `threshold` (goals lacking either have no gap)."""
+    return Q(GreaterThan(gap_expression(), threshold))
+
+
+def health_expression(cycles: list[Cycle], today: date) -> Case:
+    """apps.goals.progress.health as SQL, for goals of `cycles`: none for drafts and cancelled goals, achieved is on
+    track and missed off track; a running goal takes the owner's word first, else its progress against the elapsed
+    share of its cycle, and a stale one is never on track. One branch per cycle (cycles are few), with the
+    thresholds computed in Python exactly as `health` computes them, so both give the same answer."""
+    stale = stale_q(today)
+    whens = [
+        When(status__in=(GoalStatus.DRAFT, GoalStatus.CANCELLED), then=Value(None)),
+        When(status=GoalStatus.ACHIEVED, then=Value(Health.ON_TRACK)),
+        When(status=GoalStatus.MISSED, then=Value(Health.OFF_TRACK)),
+        When(health_override=Health.AT_RISK, then=Value(Health.AT_RISK)),
+        When(health_override=Health.OFF_TRACK, then=Value(Health.OFF_TRACK)),
+        When(Q(health_override=Health.ON_TRACK) & stale, then=Value(Health.AT_RISK)),
+        When(health_override=Health.ON_TRACK, then=Value(Health.ON_TRACK)),
+    ]
+    for cycle in cycles:
+        expected = expected_progress(cycle.start, cycle.end, today)
+        on_track = Q(cycle_id=cycle.pk, progress__gte=expected - ON_TRACK_TOLERANCE)
+        whens += [
+            When(on_track & stale, then=Value(Health.AT_RISK)),
+            When(on_track, then=Value(Health.ON_TRACK)),
+            When(cycle_id=cycle.pk, progress__gte=expected - AT_RISK_TOLERANCE, then=Value(Health.AT_RISK)),
+        ]
+    return Case(*whens, default=Value(Health.OFF_TRACK), output_field=CharField())
