@@ -12,7 +12,7 @@ RUN pip install .
 COPY . .
 RUN DEBUG=true python manage.py collectstatic --noinput
 
-RUN useradd --system --uid 1000 goalcascade
+RUN useradd --system --uid 1000 goalcascade && mkdir -p /app/media && chown goalcascade /app/media
 USER goalcascade
 EXPOSE 8000
 CMD ["gunicorn", "goalcascade.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -597,6 +597,11 @@ def write_results(result: dict) -> None:
     print((RESULTS / "alignment-export-latest.md").read_text())
 
 
+def _version(number: int) -> str:
+    """psycopg's server_version, 150020 → 15.20."""
+    return f"{number // 10000}.{number % 10000}"
+
+
 def markdown(result: dict, raw: str) -> str:
     runs, data, summary = result["runs"], result["data"] or {}, result["summary"]
     verdict = {fmt: _median(runs, fmt, "seconds") for fmt in ("csv", "xlsx") if any(r["format"] == fmt for r in runs)}
@@ -605,7 +610,8 @@ def markdown(result: dict, raw: str) -> str:
         f"# Alignment export benchmark — {result['started']}",
         "",
         f"{summary['headcount']:,} people, {data.get('goals', 0):,} goals, {data.get('metrics', 0):,} metrics, "
-        f"{data.get('checkins', 0):,} check-ins, {summary['units']:,} units; PostgreSQL {result['postgres']}, "
+        f"{data.get('checkins', 0):,} check-ins, {summary['units']:,} units; "
+        f"PostgreSQL {_version(result['postgres'])}, "
         f"{result['machine']['cpus']} cores, load {', '.join(f'{x:.2f}' for x in result['machine']['load'])}. "
         f"Raw data: `{raw}`.",
         "",
@@ -636,8 +642,8 @@ def markdown(result: dict, raw: str) -> str:
         "",
     ]
     if data.get("generate_seconds"):
-        lines.insert(3, f"Generated in {data['generate_seconds']} s: {data.get('goals_by_layer')}.")
-        lines.insert(4, "")
+        layers = ", ".join(f"{count:,} {layer}" for layer, count in data["goals_by_layer"].items())
+        lines[4:4] = [f"Generated in {data['generate_seconds']} s; goals per layer: {layers}.", ""]
     return "\n".join(lines)
 
 

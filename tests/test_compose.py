@@ -46,7 +46,7 @@ def test_long_running_services_have_health_checks(compose, service):
 
 
 def test_data_lives_in_named_volumes(compose):
-    assert set(compose["volumes"]) == {"postgres-data", "redis-data"}
+    assert set(compose["volumes"]) == {"postgres-data", "redis-data", "media"}
     assert "postgres-data:/var/lib/postgresql/data" in compose["services"]["postgres"]["volumes"]
     assert "redis-data:/data" in compose["services"]["redis"]["volumes"]
 
@@ -61,6 +61,13 @@ def test_app_services_wait_for_healthy_database_and_broker(compose, service):
 def test_every_variable_given_to_the_app_is_read_by_the_settings(compose, service):
     unknown = set(app_environment(compose, service)) - ENV_READ_BY_SETTINGS
     assert not unknown, f"{service} sets variables the settings never read: {unknown}"
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_web_and_workers_share_the_media_volume_at_media_root(compose, service):
+    """The worker writes export files that web serves: both must see the same MEDIA_ROOT."""
+    media_root = app_environment(compose, service)["MEDIA_ROOT"]
+    assert f"media:{media_root}" in compose["services"][service]["volumes"]
 
 
 def test_the_production_settings_are_all_given(compose):
