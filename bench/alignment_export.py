@@ -111,8 +111,7 @@ def wipe() -> None:
 
     from apps.core.models import ObjectChange
     from apps.cycles.models import Cycle
-    from apps.goals.models import Goal
-    from apps.metrics.models import CheckIn, Metric
+    from apps.goals.models import CheckIn, Goal, Metric
     from apps.org.models import Person, Unit
     from apps.reports.models import ExportJob
 
@@ -192,8 +191,7 @@ def generate(people: int, seed: int) -> dict:
     from django.db import connection, transaction
 
     from apps.cycles.models import Cycle
-    from apps.goals.models import Goal
-    from apps.metrics.models import CheckIn, Metric
+    from apps.goals.models import CheckIn, Goal, Metric
     from apps.org.models import Person, Unit
 
     rng = random.Random(seed)

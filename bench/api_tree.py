@@ -37,9 +37,8 @@ def build(translational: int, operational_each: int, personal_each: int) -> dict
     from django.db import connection
 
     from apps.cycles.services import cycle_create
-    from apps.goals.models import Goal, GoalStatus, Layer
+    from apps.goals.models import Goal, GoalStatus, Layer, Metric
     from apps.goals.services import goal_create
-    from apps.metrics.models import Metric
     from apps.org.models import Person
     from apps.org.services import person_create, unit_create, unit_update
 

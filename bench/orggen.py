@@ -17,9 +17,8 @@ from django.db import connection, transaction
 
 from apps.core.models import ObjectChange
 from apps.cycles.models import Cycle
-from apps.goals.models import Goal, GoalStatus, Layer, Motivation, ProgressSource
+from apps.goals.models import CheckIn, Goal, GoalStatus, Layer, Metric, Motivation, ProgressSource
 from apps.goals.progress import metric_progress
-from apps.metrics.models import CheckIn, Metric
 from apps.org.models import Person, Unit
 
 BATCH = 5000

@@ -12,8 +12,7 @@ from collections import defaultdict
 
 from django.db import connection
 
-from apps.goals.models import Goal
-from apps.metrics.models import Metric
+from apps.goals.models import Goal, Metric
 
 TRANSACTION = 2  # BEGIN and COMMIT
 GOALS = Goal._meta.db_table

@@ -21,7 +21,6 @@ ENGINE_MODULES = (
     "apps/goals/services.py",
     "apps/goals/progress.py",
     "apps/goals/dirty.py",
-    "apps/metrics/services.py",
 )
 PG_SETTINGS = ("shared_buffers", "work_mem", "synchronous_commit", "fsync", "max_connections")
 

@@ -16,10 +16,9 @@ from unittest import mock
 from django.db import connection
 
 from apps.goals import dirty, rollup, services, tree
-from apps.goals.models import Goal, Layer, Motivation
+from apps.goals.models import Goal, Layer, Metric, Motivation
 from apps.goals.progress import metric_progress
-from apps.metrics.models import Metric
-from apps.metrics.services import checkin_record
+from apps.goals.services import checkin_record
 from apps.org.models import Person, Unit
 
 from . import raw

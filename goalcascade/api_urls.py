@@ -5,8 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.core.api.views import not_found
 from apps.cycles.api.views import CycleViewSet
-from apps.goals.api.views import GoalViewSet
-from apps.metrics.api.views import MetricViewSet
+from apps.goals.api.views import GoalViewSet, MetricViewSet
 from apps.org.api.views import PersonViewSet, TokenView, UnitViewSet
 from apps.reports.api.views import AlignmentReportView, ExportJobViewSet
 

@@ -201,7 +201,7 @@ SPECTACULAR_SETTINGS = {
         "CycleStatusEnum": "apps.cycles.models.Cycle.Status",
         "LayerEnum": "apps.goals.models.Layer",
         "HealthEnum": "apps.goals.models.Health",
-        "MetricUnitEnum": "apps.metrics.models.Metric.Unit",
+        "MetricUnitEnum": "apps.goals.models.Metric.Unit",
         "UnitKindEnum": "apps.org.models.Unit.Kind",
         "RoleEnum": "apps.org.models.Person.Role",
     },

@@ -13,7 +13,6 @@ def healthz(_request):
 urlpatterns = [
     path("", home.home, name="home"),
     path("", include("apps.goals.urls")),
-    path("", include("apps.metrics.urls")),
     path("", include("apps.reports.urls")),
     path("", include("apps.org.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from apps.cycles.models import Cycle
-from apps.goals.models import Goal, GoalStatus, Layer, Motivation
-from apps.metrics.models import Metric
+from apps.goals.models import Goal, GoalStatus, Layer, Metric, Motivation
 from apps.org import services as org_services
 from apps.org.models import Person, Unit
 from tests.factories import CycleFactory, GoalFactory, MetricFactory, PersonFactory, UnitFactory

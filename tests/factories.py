@@ -8,9 +8,8 @@ from django.contrib.auth.hashers import make_password
 
 from apps.cycles.models import Cycle
 from apps.goals import services as goal_services
-from apps.goals.models import Goal, GoalStatus, Layer
-from apps.metrics import services as metric_services
-from apps.metrics.models import Metric
+from apps.goals import services as metric_services
+from apps.goals.models import Goal, GoalStatus, Layer, Metric
 from apps.org import services as org_services
 from apps.org.models import Person, Unit
 

@@ -1,5 +1,6 @@
 """Small field checks shared by the services. Each raises ValidationError naming the field and the rule."""
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -53,3 +54,10 @@ def to_decimal(value, field: str) -> Decimal:
     if abs(number) >= MAX_ABS_VALUE:
         raise ValidationError({field: "Enter a number smaller than 10^16 in size."})
     return number.quantize(Decimal("0.0001"))
+
+
+def check_known_fields(fields: Iterable[str], allowed: Iterable[str]) -> None:
+    """Refuse, naming each, the fields a service does not change (a move, say, has a service of its own)."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})

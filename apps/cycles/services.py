@@ -7,7 +7,7 @@ from django.db import models, transaction
 
 from apps.core.history import diff, record_change, snapshot
 from apps.core.models import ObjectChange
-from apps.core.validation import check_choice
+from apps.core.validation import check_choice, check_known_fields
 from apps.goals.models import Goal
 
 from .models import Cycle
@@ -39,9 +39,7 @@ CYCLE_FIELDS = ("name", "start", "end", "parent", "status")
 @transaction.atomic
 def cycle_update(*, actor, cycle: Cycle, **fields) -> Cycle:
     """Rename a cycle, change its dates, status or the cycle it sits in; goals and inner cycles must still fit."""
-    unknown = set(fields) - set(CYCLE_FIELDS)
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+    check_known_fields(fields, CYCLE_FIELDS)
     if "name" in fields and Cycle.objects.filter(name=fields["name"]).exclude(pk=cycle.pk).exists():
         raise ValidationError({"name": f"A cycle named {fields['name']!r} exists already."})
     if "status" in fields:

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from mptt.admin import MPTTModelAdmin
 
 from . import rules, services
-from .models import Goal
+from .models import CheckIn, Goal, Metric
 
 
 class GoalAdminForm(forms.ModelForm):
@@ -92,3 +92,39 @@ class GoalAdmin(MPTTModelAdmin):
                 services.goal_archive(actor=request.user, goal=goal)
             except ValidationError as exc:
                 self.message_user(request, f"{goal}: {' '.join(exc.messages)}", messages.ERROR)
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ("name", "goal", "start", "target", "current", "weight", "progress", "archived_at")
+    raw_id_fields = ("goal",)
+    readonly_fields = ("progress", "archived_at")
+    search_fields = ("name", "goal__title")
+    list_select_related = ("goal",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in services.METRIC_FIELDS}
+        if change:
+            services.metric_update(actor=request.user, metric=Metric.objects.get(pk=obj.pk), **data)
+        else:
+            obj.pk = services.metric_create(actor=request.user, goal=form.cleaned_data["goal"], **data).pk
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(admin.ModelAdmin):
+    """Check-ins are history: read-only here, recorded through the pages and the API."""
+
+    list_display = ("created", "goal", "metric", "value", "confidence", "author")
+    list_select_related = ("goal", "metric", "author")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from apps.cycles.models import Cycle
 from apps.cycles.services import cycle_create
-from apps.metrics.models import CheckIn, Metric
-from apps.metrics.services import checkin_record, metric_create
+from apps.goals.models import CheckIn, Metric
+from apps.goals.services import checkin_record, metric_create
 from apps.org.models import Person, Unit
 from apps.org.services import person_create, unit_create
 

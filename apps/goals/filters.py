@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from apps.core.filters import IdFilter, StableOrderingFilter
 
-from .models import Goal, GoalStatus, Layer
+from .models import Goal, GoalStatus, Layer, Metric
 
 
 class GoalFilterSet(django_filters.FilterSet):
@@ -40,6 +40,27 @@ class GoalFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    def filter_archived(self, queryset, name, value):
+        return queryset.filter(archived_at__isnull=not value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.form.cleaned_data.get("archived") is None:
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset
+
+
+class MetricFilterSet(django_filters.FilterSet):
+    goal = IdFilter(field_name="goal_id", help_text="Only the metrics of this goal (id).")
+    archived = django_filters.BooleanFilter(
+        method="filter_archived",
+        help_text="true: only archived metrics; false or absent: only metrics in use (archived ones are left out).",
+    )
+
+    class Meta:
+        model = Metric
+        fields = ()
 
     def filter_archived(self, queryset, name, value):
         return queryset.filter(archived_at__isnull=not value)

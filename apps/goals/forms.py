@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from apps.cycles.models import Cycle
-from apps.metrics.models import Metric
+from apps.goals.models import Metric
 from apps.org.models import Unit
 
 from .models import Goal, GoalStatus, Layer, Motivation, ProgressSource

@@ -1,6 +1,6 @@
 """Who may see and change what: one place, used by the API, the pages and the admin.
 
-Roles (DESIGN.md, "Roles and object permissions"):
+Roles (DESIGN.md, "Who uses it and for what" and "Whose words are whose"):
 
 | role     | may see                                               | may change                                  |
 | -------- | ----------------------------------------------------- | ------------------------------------------- |
@@ -27,69 +27,26 @@ Whatever the role:
 "Their units' subtree" is, for a leader or a manager, the subtree of their own unit plus those
 of the units they lead; for anyone else, the subtrees of the units they lead.
 
+What a person's place in the organisation is (their reports, the units they lead) is
+apps.org.permissions.Access; who may change the organisation is there too, and who may see
+reports is apps.reports.permissions.
+
 The same rules exist twice, as per-object checks (`can_view_goal`) and as a queryset filter
 (`visible_goals_q`); tests hold the two to the same answers. Everything an actor's checks need
 from the organisation (their reports, their units) is read once and kept on the actor object,
 so a list costs the same few queries whatever its length.
 """
 
-from functools import cached_property
-
 from django.db.models import Q, QuerySet
 
-from apps.metrics.models import Metric
 from apps.org import selectors as org
 from apps.org.models import Person, Unit
+from apps.org.permissions import Role, access_for
 
-from .models import Goal, GoalStatus, Layer
+from .models import Goal, GoalStatus, Layer, Metric
 
-Role = Person.Role
 CASCADE_TEAM_LAYERS = (Layer.TRANSLATIONAL, Layer.OPERATIONAL)
 PRIVATE_FIELDS = ("why", "identity", "motivation")
-
-
-class Access:
-    """What one person's permission checks need, read lazily and at most once."""
-
-    def __init__(self, person: Person):
-        self.person = person
-        self.role = person.role
-        self.is_admin = person.role == Role.ADMIN or person.is_superuser
-
-    @property
-    def sees_everything(self) -> bool:
-        return self.is_admin or self.role == Role.LEADER
-
-    @cached_property
-    def report_ids(self) -> frozenset[int]:
-        """Everyone who reports to this person, directly or not."""
-        return org.report_ids(self.person)
-
-    @cached_property
-    def led_unit_ids(self) -> frozenset[int]:
-        """The units this person leads, and every unit under them: their people are in this person's chain."""
-        return org.led_unit_ids(self.person)
-
-    @cached_property
-    def scope_unit_ids(self) -> frozenset[int]:
-        """ "Their units' subtree": where this person may change cascade goals."""
-        if self.role in (Role.LEADER, Role.MANAGER):
-            return org.own_and_led_unit_ids(self.person)
-        return self.led_unit_ids
-
-    def manages(self, person_id: int, unit_id: int | None) -> bool:
-        """Whether this person is in the manager chain of the person (`person_id`, in unit `unit_id`)."""
-        return person_id in self.report_ids or (unit_id is not None and unit_id in self.led_unit_ids)
-
-
-def access_for(person) -> Access | None:
-    """The Access of a signed-in person, kept on the object for the rest of the request; None when anonymous."""
-    if person is None or not getattr(person, "is_authenticated", False):
-        return None
-    access = person.__dict__.get("_goal_access")
-    if access is None:
-        access = person.__dict__["_goal_access"] = Access(person)
-    return access
 
 
 def _owner_unit_id(goal: Goal) -> int | None:
@@ -209,10 +166,6 @@ def visible_metrics(person, queryset: QuerySet[Metric] | None = None) -> QuerySe
     return queryset.filter(visible_metrics_q(person))
 
 
-def can_view_metric(person, metric: Metric) -> bool:
-    return can_view_goal(person, metric.goal)
-
-
 def can_change_metric(person, metric: Metric) -> bool:
     """Update or archive `metric`: whoever may change its goal."""
     return can_change_goal(person, metric.goal)
@@ -225,31 +178,3 @@ def can_create_metric(person, goal: Goal) -> bool:
 def can_record_checkin(person, metric: Metric) -> bool:
     """Whoever may change the metric, and the owner of its goal ("check-ins on metrics they own")."""
     return metric.goal.owner_id == getattr(person, "pk", None) or can_change_metric(person, metric)
-
-
-# --- Organisation, cycles and reports -------------------------------------------------------
-
-
-def can_manage_org(person) -> bool:
-    """Create and change units, people and cycles."""
-    access = access_for(person)
-    return access is not None and (access.is_admin or access.role == Role.HR)
-
-
-def can_change_person(actor, person: Person) -> bool:
-    """HR looks after people, but only an admin changes an admin's account."""
-    access = access_for(actor)
-    if not can_manage_org(actor):
-        return False
-    return access.is_admin or (person.role != Role.ADMIN and not person.is_superuser)
-
-
-def can_assign_role(actor, role: str) -> bool:
-    """Only an admin makes someone an admin."""
-    access = access_for(actor)
-    return can_manage_org(actor) and (access.is_admin or role != Role.ADMIN)
-
-
-def can_view_alignment_report(person) -> bool:
-    access = access_for(person)
-    return access is not None and (access.is_admin or access.role == Role.HR)

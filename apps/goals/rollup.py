@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
-from apps.metrics.models import Metric
+from apps.goals.models import Metric
 
 from . import tree
 from .models import Goal, GoalStatus, Layer

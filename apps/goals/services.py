@@ -1,4 +1,7 @@
-"""Writes to goals. Every caller — pages, API, admin, imports, jobs — goes through these."""
+"""Writes to goals, their metrics and check-ins. Every caller — pages, API, admin, imports, jobs — goes through these.
+
+Each write that moves progress marks the goal for rollup (apps.goals.dirty).
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,12 +9,14 @@ from django.utils import timezone
 
 from apps.core.history import diff, record_change, snapshot
 from apps.core.models import ObjectChange
+from apps.core.validation import check_choice, check_int_range, check_known_fields, check_weight, to_decimal
 from apps.cycles.models import Cycle
 from apps.org.models import Person, Unit
 
 from . import rules, tree
 from .dirty import mark_dirty
-from .models import Goal, GoalStatus, ProgressSource
+from .models import CheckIn, Goal, GoalStatus, Health, Metric, ProgressSource
+from .progress import metric_progress
 
 EDITABLE_FIELDS = (
     "title",
@@ -98,13 +103,11 @@ def goal_update(*, actor: Person | None, goal: Goal, **fields) -> Goal:
     """Change editable fields. The layer is fixed at creation; the parent changes through goal_move."""
     if goal.archived_at is not None:
         raise ValidationError({"non_field_errors": "This goal is archived: restore it before changing it."})
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if "layer" in unknown:
+    if "layer" in fields:
         raise ValidationError({"layer": "The layer of a goal is fixed when it is created: create a new goal instead."})
-    if "parent" in unknown:
+    if "parent" in fields:
         raise ValidationError({"parent": "Use move to put a goal under another parent."})
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+    check_known_fields(fields, EDITABLE_FIELDS)
     if "title" in fields:
         _check_title(fields["title"])
         fields["title"] = fields["title"].strip()
@@ -175,3 +178,120 @@ def goal_restore(*, actor: Person | None, goal: Goal) -> Goal:
     record_change(actor=actor, obj=goal, action=ObjectChange.Action.RESTORE)
     mark_dirty([goal.pk])
     return goal
+
+
+# --- Metrics and check-ins ---------------------------------------------------------------
+
+METRIC_FIELDS = ("name", "unit", "start", "target", "current", "weight")
+
+
+def _check_goal_open(goal: Goal) -> None:
+    if goal.archived_at is not None:
+        raise ValidationError({"goal": "This goal is archived: restore it before changing its metrics."})
+
+
+@transaction.atomic
+def metric_create(
+    *,
+    actor: Person | None,
+    goal: Goal,
+    name: str,
+    start,
+    target,
+    current=None,
+    unit: str = Metric.Unit.NUMBER,
+    weight: float = 1.0,
+) -> Metric:
+    _check_goal_open(goal)
+    if not name or not name.strip():
+        raise ValidationError({"name": "A metric needs a name."})
+    check_choice(unit, Metric.Unit, "unit")
+    start, target = to_decimal(start, "start"), to_decimal(target, "target")
+    current = start if current is None else to_decimal(current, "current")
+    metric = Metric.objects.create(
+        goal=goal,
+        name=name.strip(),
+        unit=unit,
+        start=start,
+        target=target,
+        current=current,
+        weight=check_weight(weight),
+        progress=metric_progress(start, target, current),
+    )
+    record_change(
+        actor=actor,
+        obj=metric,
+        action=ObjectChange.Action.CREATE,
+        changes=diff({}, snapshot(metric, ("goal", "name", "start", "target", "current", "weight"))),
+    )
+    mark_dirty([goal.pk])
+    return metric
+
+
+@transaction.atomic
+def metric_update(*, actor: Person | None, metric: Metric, **fields) -> Metric:
+    check_known_fields(fields, METRIC_FIELDS)
+    _check_goal_open(metric.goal)
+    for name in ("start", "target", "current"):
+        if name in fields:
+            fields[name] = to_decimal(fields[name], name)
+    if "weight" in fields:
+        fields["weight"] = check_weight(fields["weight"])
+    if "unit" in fields:
+        check_choice(fields["unit"], Metric.Unit, "unit")
+    if "name" in fields and not str(fields["name"]).strip():
+        raise ValidationError({"name": "A metric needs a name."})
+    before = snapshot(metric, fields)
+    for name, value in fields.items():
+        setattr(metric, name, value)
+    changes = diff(before, snapshot(metric, fields))
+    if not changes:
+        return metric
+    metric.progress = metric_progress(metric.start, metric.target, metric.current)
+    metric.save()
+    record_change(actor=actor, obj=metric, action=ObjectChange.Action.UPDATE, changes=changes)
+    mark_dirty([metric.goal_id])
+    return metric
+
+
+@transaction.atomic
+def metric_archive(*, actor: Person | None, metric: Metric) -> Metric:
+    if metric.archived_at is None:
+        metric.archived_at = timezone.now()
+        metric.save(update_fields=["archived_at", "updated"])
+        record_change(actor=actor, obj=metric, action=ObjectChange.Action.ARCHIVE)
+        mark_dirty([metric.goal_id])
+    return metric
+
+
+@transaction.atomic
+def checkin_record(
+    *, actor: Person, metric: Metric, value, confidence: int, note: str = "", health: str = ""
+) -> CheckIn:
+    """Record a metric's new value; the metric and the goal's check-in time follow, and the cascade rolls up."""
+    metric = Metric.objects.select_for_update().select_related("goal").get(pk=metric.pk)
+    if metric.archived_at is not None:
+        raise ValidationError({"metric": "This metric is archived: check in on a metric in use."})
+    _check_goal_open(metric.goal)
+    value = to_decimal(value, "value")
+    checkin = CheckIn.objects.create(
+        goal=metric.goal,
+        metric=metric,
+        value=value,
+        confidence=check_int_range(confidence, "confidence", 0, 10, "Confidence"),
+        note=note or "",
+        health=check_choice(health, Health, "health") if health else "",
+        author=actor,
+    )
+    metric.current = value
+    metric.progress = metric_progress(metric.start, metric.target, value)
+    metric.save(update_fields=["current", "progress", "updated"])
+    _touch_goal(metric.goal, checkin)
+    mark_dirty([metric.goal_id])
+    return checkin
+
+
+def _touch_goal(goal: Goal, checkin: CheckIn) -> None:
+    """The latest check-in sets the goal's check-in time and the owner's health (blank: computed)."""
+    Goal.objects.filter(pk=goal.pk).update(last_checkin_at=checkin.created, health_override=checkin.health)
+    goal.last_checkin_at, goal.health_override = checkin.created, checkin.health

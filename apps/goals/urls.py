@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cascade, goal, personal, strategy
+from .views import cascade, checkin, goal, personal, strategy
 
 app_name = "goals"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("goals/<int:pk>/publish/", strategy.goal_publish, name="publish"),
     path("goals/<int:pk>/translate/", goal.goal_translate, name="translate"),
     path("goals/<int:pk>/metrics/new/", goal.metric_add, name="metric-add"),
+    path("metrics/<int:pk>/checkin/", checkin.checkin_record, name="checkin"),
 ]

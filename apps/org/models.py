@@ -66,6 +66,17 @@ class Person(AbstractUser):
     def __str__(self) -> str:
         return self.name or self.username
 
+    @staticmethod
+    def admin_flags(role: str) -> dict[str, bool]:
+        """The admin role is what opens the Django admin: `is_staff` and `is_superuser` follow the role."""
+        is_admin = role == Person.Role.ADMIN
+        return {"is_staff": is_admin, "is_superuser": is_admin}
+
+    @property
+    def is_admin_account(self) -> bool:
+        """An admin by role, or a superuser made by hand (`createsuperuser`): only an admin changes such accounts."""
+        return self.role == Person.Role.ADMIN or self.is_superuser
+
     def get_full_name(self) -> str:
         return self.name
 

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from apps.core.history import diff, record_change, snapshot
 from apps.core.models import ObjectChange
-from apps.core.validation import check_choice
+from apps.core.validation import check_choice, check_known_fields
 
 from . import tree
 from .models import Person, Unit
@@ -93,8 +93,7 @@ def person_create(
         manager=manager,
         role=role,
         employee_id=employee_id or None,
-        is_staff=role == Person.Role.ADMIN,
-        is_superuser=role == Person.Role.ADMIN,
+        **Person.admin_flags(role),
     )
     if password:
         try:
@@ -114,12 +113,12 @@ def person_create(
     return person
 
 
+PERSON_FIELDS = ("name", "email", "unit", "manager", "role", "employee_id", "is_active")
+
+
 @transaction.atomic
 def person_update(*, actor: Person | None, person: Person, **fields) -> Person:
-    allowed = {"name", "email", "unit", "manager", "role", "employee_id", "is_active"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+    check_known_fields(fields, PERSON_FIELDS)
     if "role" in fields:
         check_choice(fields["role"], Person.Role, "role")
     if "manager" in fields:
@@ -130,8 +129,7 @@ def person_update(*, actor: Person | None, person: Person, **fields) -> Person:
         except ValidationError:
             raise ValidationError({"email": "Enter a valid email address."}) from None
     if "role" in fields:
-        # The admin role is what opens the Django admin: the flags follow the role, as on creation.
-        fields["is_staff"] = fields["is_superuser"] = fields["role"] == Person.Role.ADMIN
+        fields.update(Person.admin_flags(fields["role"]))
     before = snapshot(person, fields)
     for name, value in fields.items():
         setattr(person, name, value)
@@ -145,9 +143,7 @@ def person_update(*, actor: Person | None, person: Person, **fields) -> Person:
 @transaction.atomic
 def unit_update(*, actor: Person | None, unit: Unit, **fields) -> Unit:
     """Rename a unit or change its kind or lead; moves go through unit_move."""
-    unknown = set(fields) - {"name", "kind", "lead"}
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+    check_known_fields(fields, {"name", "kind", "lead"})
     if "kind" in fields:
         check_choice(fields["kind"], Unit.Kind, "kind")
     if "name" in fields and not str(fields["name"]).strip():

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
-from apps.goals import permissions
+from apps.org import permissions
 
 from . import import_uploads, importing
 from .forms import PeopleFileForm

@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Window
 from django.db.models.functions import Lag
 
-from apps.metrics.models import CheckIn
+from apps.goals.models import CheckIn
 from apps.org.models import Unit
 
 from .scope import Scope

@@ -13,9 +13,8 @@ from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from apps.cycles.models import Cycle
-from apps.goals.models import Goal, GoalStatus, Health, Layer
+from apps.goals.models import Goal, GoalStatus, Health, Layer, Metric
 from apps.goals.progress import AT_RISK_TOLERANCE, ON_TRACK_TOLERANCE, expected_progress
-from apps.metrics.models import Metric
 
 # Measured and rolled-up progress of one goal further apart than this make an alignment gap.
 DEFAULT_GAP_THRESHOLD = 0.25

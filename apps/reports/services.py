@@ -19,10 +19,9 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from apps.cycles.models import Cycle
-from apps.goals import permissions
 from apps.org.models import Person, Unit
 
-from . import export
+from . import export, permissions
 from .models import ExportJob
 from .renderers import Counter, CSVRenderer, XLSXRenderer
 from .selectors import alignment_summary

@@ -5,16 +5,14 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Value, When
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from apps.goals import permissions
 from apps.org.models import Unit
 
-from . import services
+from . import permissions, services
 from .copies import CopyCheck
 from .forms import ExportForm, ReportFilterForm
 from .models import ExportJob
@@ -145,10 +143,8 @@ def alignment_print(request):
 def _visible_job(request, pk: int) -> ExportJob:
     """A job of the caller's (any job for an admin); others' jobs do not exist for them."""
     _require_report_access(request)
-    job = get_object_or_404(ExportJob.objects.select_related("cycle", "unit"), pk=pk)
-    if not permissions.access_for(request.user).is_admin and job.requested_by_id != request.user.pk:
-        raise Http404("No such export.")
-    return job
+    jobs = permissions.visible_export_jobs(request.user, ExportJob.objects.select_related("cycle", "unit"))
+    return get_object_or_404(jobs, pk=pk)
 
 
 @login_required

@@ -22,7 +22,7 @@ class Client(APIClient):
     def request(self, **kwargs):
         user = self.handler._force_user
         if user is not None:
-            user.__dict__.pop("_goal_access", None)
+            user.__dict__.pop("_access", None)
         return super().request(**kwargs)
 
 

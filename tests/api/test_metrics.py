@@ -2,7 +2,7 @@
 
 import pytest
 
-from apps.metrics.models import CheckIn, Metric
+from apps.goals.models import CheckIn, Metric
 
 URL = "/api/v1/metrics/"
 

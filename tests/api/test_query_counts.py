@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.goals.models import Layer
-from apps.metrics.services import checkin_record
+from apps.goals.services import checkin_record
 from tests.cast import ROLES
 from tests.factories import GoalFactory, MetricFactory, PersonFactory, UnitFactory
 

@@ -3,8 +3,7 @@
 import pytest
 
 from apps.goals.models import Goal
-from apps.goals.services import goal_archive, goal_update
-from apps.metrics.services import checkin_record
+from apps.goals.services import checkin_record, goal_archive, goal_update
 from tests.cast import ROLES
 
 

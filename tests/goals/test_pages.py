@@ -5,8 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from apps.goals.models import Goal, GoalStatus, Layer
-from apps.metrics.models import CheckIn
+from apps.goals.models import CheckIn, Goal, GoalStatus, Layer
 from tests.api.test_tree_scale import bulk_subtree
 from tests.cast import CHANGEABLE, GOALS, PRIVATE_VISIBLE, ROLES, VISIBLE, build_cast
 from tests.factories import GoalFactory, MetricFactory, PersonFactory, UnitFactory
@@ -230,7 +229,7 @@ def test_checkin_in_place_rolls_up_and_answers_with_the_metric_fragment(page, ca
     with commit():
         response = page(
             "employee",
-            reverse("metrics:checkin", args=[cast.personal_metric.pk]),
+            reverse("goals:checkin", args=[cast.personal_metric.pk]),
             {"value": "500", "confidence": "8", "note": "Half way"},
             HTTP_HX_REQUEST="true",
         )
@@ -242,7 +241,7 @@ def test_checkin_in_place_rolls_up_and_answers_with_the_metric_fragment(page, ca
 
 def test_a_non_numeric_checkin_is_refused_with_the_field_named_and_records_nothing(page, cast):
     response = page(
-        "employee", reverse("metrics:checkin", args=[cast.personal_metric.pk]), {"value": "lots", "confidence": "8"}
+        "employee", reverse("goals:checkin", args=[cast.personal_metric.pk]), {"value": "lots", "confidence": "8"}
     )
     assert response.status_code == 400 and "Enter a number" in response.content.decode()
     assert not CheckIn.objects.filter(metric=cast.personal_metric).exists()
@@ -250,14 +249,14 @@ def test_a_non_numeric_checkin_is_refused_with_the_field_named_and_records_nothi
 
 def test_checkin_on_a_metric_one_may_only_see_is_403(page, cast):
     response = page(
-        "other_employee", reverse("metrics:checkin", args=[cast.oper_metric.pk]), {"value": "1", "confidence": "5"}
+        "other_employee", reverse("goals:checkin", args=[cast.oper_metric.pk]), {"value": "1", "confidence": "5"}
     )
     assert response.status_code == 403
 
 
 def test_checkin_on_a_metric_one_may_not_see_is_404(page, cast):
     response = page(
-        "other_employee", reverse("metrics:checkin", args=[cast.personal_metric.pk]), {"value": "1", "confidence": "5"}
+        "other_employee", reverse("goals:checkin", args=[cast.personal_metric.pk]), {"value": "1", "confidence": "5"}
     )
     assert response.status_code == 404
 

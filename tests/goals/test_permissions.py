@@ -4,8 +4,10 @@ import pytest
 
 from apps.goals import permissions
 from apps.goals.models import Goal, Layer
+from apps.org import permissions as org_permissions
 from apps.org import services as org_services
 from apps.org.models import Person
+from apps.reports import permissions as report_permissions
 from tests.cast import CHANGEABLE, GOALS, PRIVATE_VISIBLE, ROLES, VISIBLE, build_cast
 from tests.factories import GoalFactory, PersonFactory, UnitFactory
 
@@ -151,17 +153,17 @@ def test_metrics_are_visible_with_their_goal(cast, role):
 
 @pytest.mark.parametrize(("role", "allowed"), [(r, r in ("admin", "hr")) for r in ROLES])
 def test_only_hr_and_admins_manage_the_organisation_and_see_reports(cast, role, allowed):
-    assert permissions.can_manage_org(cast.person(role)) is allowed
-    assert permissions.can_view_alignment_report(cast.person(role)) is allowed
+    assert org_permissions.can_manage_org(cast.person(role)) is allowed
+    assert report_permissions.can_view_alignment_report(cast.person(role)) is allowed
 
 
 def test_only_an_admin_makes_or_changes_an_admin(cast):
-    assert not permissions.can_assign_role(cast.hr, Person.Role.ADMIN)
-    assert permissions.can_assign_role(cast.hr, Person.Role.MANAGER)
-    assert permissions.can_assign_role(cast.admin, Person.Role.ADMIN)
-    assert not permissions.can_change_person(cast.hr, cast.admin)
-    assert permissions.can_change_person(cast.hr, cast.employee)
-    assert not permissions.can_change_person(cast.leader, cast.employee)
+    assert not org_permissions.can_assign_role(cast.hr, Person.Role.ADMIN)
+    assert org_permissions.can_assign_role(cast.hr, Person.Role.MANAGER)
+    assert org_permissions.can_assign_role(cast.admin, Person.Role.ADMIN)
+    assert not org_permissions.can_change_person(cast.hr, cast.admin)
+    assert org_permissions.can_change_person(cast.hr, cast.employee)
+    assert not org_permissions.can_change_person(cast.leader, cast.employee)
 
 
 def test_checks_read_the_organisation_once_per_actor(cast, django_assert_max_num_queries):

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.goals import rollup, services
+from apps.goals import services as metric_services
 from apps.goals.models import Goal, GoalStatus, Layer, ProgressSource
-from apps.metrics import services as metric_services
 from tests.factories import GoalFactory, MetricFactory, PersonFactory, cascade
 
 

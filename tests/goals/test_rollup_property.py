@@ -7,10 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.goals import rollup, services
-from apps.goals.models import Goal, GoalStatus, Layer, ProgressSource
+from apps.goals import services as metric_services
+from apps.goals.models import Goal, GoalStatus, Layer, Metric, ProgressSource
 from apps.goals.rules import ALLOWED_PARENT_LAYERS
-from apps.metrics import services as metric_services
-from apps.metrics.models import Metric
 from tests.factories import CycleFactory, GoalFactory, MetricFactory, PersonFactory, UnitFactory
 
 CHILD_LAYERS = {

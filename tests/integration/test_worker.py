@@ -16,8 +16,8 @@ import redis
 from django.db import connection
 
 from apps.goals import dirty, tasks
+from apps.goals import services as metric_services
 from apps.goals.models import Goal
-from apps.metrics import services as metric_services
 from goalcascade.celery import app as celery_app
 from tests.factories import GoalFactory, MetricFactory, PersonFactory, cascade
 

@@ -35,8 +35,7 @@ import pytest
 from django.utils import timezone
 
 from apps.cycles.models import Cycle
-from apps.goals.models import Goal, GoalStatus, Layer
-from apps.metrics.models import CheckIn, Metric
+from apps.goals.models import CheckIn, Goal, GoalStatus, Layer, Metric
 from apps.org.models import Person, Unit
 from tests.factories import CycleFactory, GoalFactory, MetricFactory, PersonFactory, UnitFactory
 
@@ -152,7 +151,7 @@ def api(cast):
     def make(who) -> APIClient:
         client = APIClient()
         person = cast.person(who) if isinstance(who, str) else who
-        person.__dict__.pop("_goal_access", None)
+        person.__dict__.pop("_access", None)
         client.force_authenticate(person)
         return client
 

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
 from apps.core.api.viewsets import ApiViewSet
-from apps.org.api.views import ManagesOrg
+from apps.org.api.permissions import ManagesOrg
 
 from ..filters import CycleFilterSet
 from ..models import Cycle

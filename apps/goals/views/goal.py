@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from apps.core.history import history_of
 from apps.cycles.models import Cycle
-from apps.metrics import services as metric_services
-from apps.metrics.charts import history_chart
-from apps.metrics.models import CheckIn, Metric
+from apps.goals import services as metric_services
+from apps.goals.charts import history_chart
+from apps.goals.models import CheckIn, Metric
 from apps.org.models import Unit
 
 from .. import permissions, selectors, services

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.cycles.models import Cycle
-from apps.metrics import services as metric_services
+from apps.goals import services as metric_services
 
 from .. import permissions, services
 from ..forms import IntentForm, MetricForm, add_service_errors

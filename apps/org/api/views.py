@@ -5,7 +5,6 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
-from rest_framework import permissions as drf_permissions
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -14,12 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.throttling import AnonRateThrottle, AuthRateThrottle
-from apps.core.api.viewsets import ApiViewSet, ObjectRule
-from apps.goals import permissions
+from apps.core.api.viewsets import ApiViewSet
 
-from .. import importing
+from .. import importing, permissions
 from ..filters import PersonFilterSet, UnitFilterSet
 from ..models import Person, Unit
+from .permissions import CanChangePerson, ManagesOrg
 from .serializers import (
     CredentialsSerializer,
     ImportFlagsSerializer,
@@ -34,20 +33,6 @@ from .serializers import (
 
 def _problems(items) -> list[dict]:
     return [{"row": p.row, "column": p.column, "message": p.message} for p in items]
-
-
-class ManagesOrg(drf_permissions.BasePermission):
-    """Everyone signed in reads the organisation; admins and HR change it."""
-
-    message = "Only HR and admins change the organisation."
-
-    def has_permission(self, request, view) -> bool:
-        return request.method in drf_permissions.SAFE_METHODS or permissions.can_manage_org(request.user)
-
-
-class CanChangePerson(ObjectRule):
-    rule = permissions.can_change_person
-    message = "Only an admin changes an admin's account."
 
 
 @extend_schema_view(

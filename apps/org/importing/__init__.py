@@ -34,8 +34,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from apps.core.locks import advisory_xact_lock
-from apps.goals import permissions
-from apps.org import tree
+from apps.org import permissions, tree
 
 from .applying import apply_plan
 from .parsing import COLUMNS, REQUIRED_COLUMNS, Problem, Sheet, read_file

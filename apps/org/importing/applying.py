@@ -89,7 +89,7 @@ def _create_people(plan: ImportPlan, unit_id: Callable, actor) -> dict[str, int]
 
 def _new_person(change: PersonChange, username: str, unit_id: Callable) -> Person:
     """New people get an unusable password: they set one through password reset (or sign in through SSO)."""
-    target, is_admin = change.target, change.target.role == Role.ADMIN
+    target = change.target
     return Person(
         username=username,
         name=target.name,
@@ -99,8 +99,7 @@ def _new_person(change: PersonChange, username: str, unit_id: Callable) -> Perso
         role=target.role,
         employee_id=change.employee_id,
         is_active=target.is_active,
-        is_staff=is_admin,
-        is_superuser=is_admin,
+        **Person.admin_flags(target.role),
         password=unusable_password(),
     )
 
@@ -143,7 +142,7 @@ def _new_values(change: PersonChange, unit_id: Callable, new_pks: dict[str, int]
         else:
             values[name] = getattr(target, name)
     if "role" in values and (target.role == Role.ADMIN) != (current.role == Role.ADMIN):
-        values["is_staff"] = values["is_superuser"] = target.role == Role.ADMIN
+        values.update(Person.admin_flags(target.role))
     return values
 
 

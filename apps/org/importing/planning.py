@@ -8,7 +8,7 @@ the HR file, set its employee id first (the preview warns when a new row shares 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from apps.goals import permissions
+from apps.org import permissions
 
 from . import notes
 from .parsing import Problem, Sheet, sort_problems

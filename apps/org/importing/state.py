@@ -31,7 +31,7 @@ class PersonState(NamedTuple):
 
     @property
     def is_admin_account(self) -> bool:
-        """The test apps.goals.permissions.can_change_person applies: only an admin changes these accounts."""
+        """Person.is_admin_account, for a stored row: only an admin changes these accounts."""
         return self.role == Role.ADMIN or self.is_superuser
 
     @property

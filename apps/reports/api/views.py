@@ -15,9 +15,8 @@ from rest_framework.views import APIView
 
 from apps.core.api.schema import ErrorSerializer
 from apps.core.api.viewsets import ApiViewSet
-from apps.goals import permissions
 
-from .. import export, services
+from .. import export, permissions, services
 from ..models import ExportJob
 from ..renderers import CSVRenderer, XLSXRenderer
 from ..selectors import alignment_summary
@@ -136,11 +135,7 @@ class ExportJobViewSet(
 
     def get_queryset(self):
         """The caller's jobs; an admin's, everyone's."""
-        jobs = ExportJob.objects.order_by("-created", "-id")
-        access = permissions.access_for(self.request.user)
-        if access is not None and access.is_admin:
-            return jobs
-        return jobs.filter(requested_by_id=getattr(self.request.user, "pk", None))
+        return permissions.visible_export_jobs(self.request.user).order_by("-created", "-id")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         params = ExportJobCreateSerializer(data=request.data)

@@ -6,12 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from apps.goals import permissions
-from apps.goals.forms import CheckInForm, add_service_errors
-from apps.goals.views.common import redirect_back
-from apps.goals.views.goal import metric_rows
-
-from . import services
+from .. import permissions, services
+from ..forms import CheckInForm, add_service_errors
+from ..models import Goal
+from .common import redirect_back
+from .goal import metric_rows
 
 
 @login_required
@@ -33,7 +32,7 @@ def checkin_record(request, pk: int):
             return render(request, "goals/checkin_page.html", {"form": form, "metric": metric}, status=400)
         messages.success(request, f"Check-in recorded on “{metric.name}”.")
         return redirect_back(request, metric.goal)
-    goal = type(metric.goal).objects.select_related("cycle", "owner", "unit").get(pk=metric.goal_id)
+    goal = Goal.objects.select_related("cycle", "owner", "unit").get(pk=metric.goal_id)
     row = next(r for r in metric_rows(goal, request.user) if r["metric"].pk == metric.pk)
     return render(
         request,

@@ -1,0 +1,21 @@
+"""DRF permission classes for the organisation's rules (apps.org.permissions), shared by the org and cycles APIs."""
+
+from rest_framework import permissions as drf_permissions
+
+from apps.core.api.viewsets import ObjectRule
+
+from .. import permissions
+
+
+class ManagesOrg(drf_permissions.BasePermission):
+    """Everyone signed in reads the organisation; admins and HR change it."""
+
+    message = "Only HR and admins change the organisation."
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in drf_permissions.SAFE_METHODS or permissions.can_manage_org(request.user)
+
+
+class CanChangePerson(ObjectRule):
+    rule = permissions.can_change_person
+    message = "Only an admin changes an admin's account."
