@@ -8,7 +8,6 @@ from django.contrib.auth.hashers import make_password
 
 from apps.cycles.models import Cycle
 from apps.goals import services as goal_services
-from apps.goals import services as metric_services
 from apps.goals.models import Goal, GoalStatus, Layer, Metric
 from apps.org import services as org_services
 from apps.org.models import Person, Unit
@@ -85,7 +84,7 @@ class MetricFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return metric_services.metric_create(actor=None, **kwargs)
+        return goal_services.metric_create(actor=None, **kwargs)
 
 
 def cascade(*, depth_layers=(Layer.INTENT, Layer.TRANSLATIONAL, Layer.OPERATIONAL, Layer.PERSONAL), **kwargs):

@@ -8,10 +8,9 @@ from django.db import models, transaction
 from apps.core.history import diff, record_change, snapshot
 from apps.core.models import ObjectChange
 from apps.core.validation import check_choice, check_known_fields
-from apps.goals.models import Goal
 
+from . import hooks
 from .models import Cycle
-from .selectors import cycle_subtree_ids
 
 
 @transaction.atomic
@@ -53,7 +52,7 @@ def cycle_update(*, actor, cycle: Cycle, **fields) -> Cycle:
     cycle.full_clean(validate_unique=False)
     _check_inner_cycles_fit(cycle)
     if "parent" in changes:
-        _check_goals_still_fit(cycle)
+        hooks.check_move(cycle)
     cycle.save()
     record_change(actor=actor, obj=cycle, action=ObjectChange.Action.UPDATE, changes=changes)
     return cycle
@@ -65,23 +64,4 @@ def _check_inner_cycles_fit(cycle: Cycle) -> None:
         field = "start" if outside.start < cycle.start else "end"
         raise ValidationError(
             {field: f"{outside} ({outside.start} – {outside.end}) sits inside this cycle and must stay within it."}
-        )
-
-
-def _check_goals_still_fit(cycle: Cycle) -> None:
-    """A goal's parent must run in the goal's cycle or one containing it: re-parenting a cycle must keep that."""
-    inside = cycle_subtree_ids([cycle.pk])
-    above = set(cycle.parent.lineage_ids()) if cycle.parent_id else set()
-    stranded = (
-        Goal.objects.filter(cycle_id__in=inside, parent__isnull=False, archived_at__isnull=True)
-        .exclude(parent__cycle_id__in=inside | above)
-        .select_related("parent__cycle")
-        .first()
-    )
-    if stranded is not None:
-        raise ValidationError(
-            {
-                "parent": f"The goal {stranded.title!r} sits under a goal of {stranded.parent.cycle}, which would no "
-                "longer contain this cycle: move that goal first."
-            }
         )

@@ -13,10 +13,9 @@ An id added after the take finds the flag clear and schedules a new task.
 from collections.abc import Iterable
 
 import redis
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
-
-from goalcascade.celery import app as celery_app
 
 DIRTY_KEY = "goalcascade:rollup:dirty"
 SCHEDULED_KEY = "goalcascade:rollup:scheduled"
@@ -37,7 +36,7 @@ def _redis() -> redis.Redis:
 def enqueue(ids: list[int]) -> None:
     from . import tasks
 
-    if celery_app.conf.task_always_eager:
+    if current_app.conf.task_always_eager:
         tasks.rollup_goals.delay(ids)
         return
     client = _redis()

@@ -51,6 +51,17 @@ class Motivation(models.TextChoices):
     PRESSURE = "pressure", "Pressure to deliver"
 
 
+def _cascade_helper_instead(name: str, helper: str):
+    def refuse(self, *args, **kwargs):
+        raise TypeError(
+            f"Goal.{name}() reads django-mptt's nested set, which leaves out personal goals (they hang off the "
+            f"cascade by `parent` alone): use {helper}."
+        )
+
+    refuse.__name__ = name
+    return refuse
+
+
 class Goal(MPTTModel):
     """One node of the cascade, in one cycle, owned by a person, for a unit."""
 
@@ -109,10 +120,28 @@ class Goal(MPTTModel):
                 | models.Q(layer__in=(Layer.TRANSLATIONAL, Layer.OPERATIONAL), parent__isnull=False),
                 name="goal_layer_has_parent_as_required",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(layer=Layer.PERSONAL) | models.Q(tree_parent__isnull=True),
+                name="goal_personal_outside_the_nested_set",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    # The two-parent design: django-mptt's traversals read the nested set, which holds the intent,
+    # translational and operational goals only, so they would silently leave out the personal goals
+    # hanging off it. They refuse, naming the helper that answers for every goal. (The nested-set
+    # internals MPTT needs for its own writes — is_root_node, get_descendant_count… — stay.)
+    get_ancestors = _cascade_helper_instead("get_ancestors", "apps.goals.selectors.goal_ancestors(goal)")
+    get_root = _cascade_helper_instead("get_root", "apps.goals.selectors.goal_ancestors(goal).first()")
+    get_descendants = _cascade_helper_instead("get_descendants", "apps.goals.selectors.goal_subtree(goal)")
+    get_leafnodes = _cascade_helper_instead("get_leafnodes", "apps.goals.selectors.goal_subtree(goal)")
+    get_children = _cascade_helper_instead("get_children", "goal.children (the cascade parent's reverse link)")
+    get_family = _cascade_helper_instead("get_family", "goal_ancestors(goal) and goal_subtree(goal)")
+    get_siblings = _cascade_helper_instead("get_siblings", "goal.parent.children")
+    is_descendant_of = _cascade_helper_instead("is_descendant_of", "apps.goals.selectors.goal_subtree(other)")
+    is_ancestor_of = _cascade_helper_instead("is_ancestor_of", "apps.goals.selectors.goal_subtree(goal)")
 
     @property
     def is_personal(self) -> bool:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from apps.core.validation import check_choice, check_fraction, check_weight
 from apps.cycles.models import Cycle
+from apps.cycles.selectors import cycle_subtree_ids
 
 from .models import Goal, GoalStatus, Layer, Motivation, ProgressSource
 
@@ -70,6 +71,26 @@ def check_children_fit_cycle(goal: Goal, cycle: Cycle) -> None:
             raise ValidationError(
                 {"cycle": f"A child goal runs in {child_cycle}, which is not inside {cycle}: move that child first."}
             )
+
+
+def check_goals_fit_moved_cycle(cycle: Cycle) -> None:
+    """A goal's parent must run in the goal's cycle or one containing it: moving a cycle into another must keep
+    that. Registered with apps.cycles.hooks (see GoalsConfig.ready)."""
+    inside = cycle_subtree_ids([cycle.pk])
+    above = set(cycle.parent.lineage_ids()) if cycle.parent_id else set()
+    stranded = (
+        Goal.objects.filter(cycle_id__in=inside, parent__isnull=False, archived_at__isnull=True)
+        .exclude(parent__cycle_id__in=inside | above)
+        .select_related("parent__cycle")
+        .first()
+    )
+    if stranded is not None:
+        raise ValidationError(
+            {
+                "parent": f"The goal {stranded.title!r} sits under a goal of {stranded.parent.cycle}, which would no "
+                "longer contain this cycle: move that goal first."
+            }
+        )
 
 
 def check_attributes(

@@ -11,10 +11,14 @@ an intent, a gap) gives one row per figure, its section named `<kind>.<figure>`,
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from operator import itemgetter
 
 from apps.goals.models import Motivation
+from apps.org.models import Unit
 
 from .copies import copied_goal_rows
+from .figures import Figures
 from .renderers import Formatted
 from .selectors import AlignmentSummary
 
@@ -23,12 +27,55 @@ CHUNK = 2000
 # Number formats (Excel's codes) of the workbook's columns.
 INTEGER, PERCENT, SCORE, DAYS, DATETIME, TEXT = "0", "0%", "0.00", "0.0", "yyyy-mm-dd hh:mm", None
 
+Column = tuple[str, str | None]  # (header, number format)
+
 # Ids stay in the General format: a style on every row of a long sheet costs time and adds nothing.
-GOAL_COLUMNS = [("id", TEXT), ("title", TEXT), ("layer", TEXT), ("owner", TEXT), ("unit", TEXT), ("cycle", TEXT)]
-ORPHAN_HEADER = ["id", "title", "layer", "owner", "unit", "cycle", "reason"]
-PEOPLE_HEADER = ["id", "username", "name", "unit"]
-STALE_HEADER = ["id", "title", "layer", "owner", "unit", "cycle", "last_activity"]
+GOAL_COLUMNS: list[Column] = [
+    ("id", TEXT),
+    ("title", TEXT),
+    ("layer", TEXT),
+    ("owner", TEXT),
+    ("unit", TEXT),
+    ("cycle", TEXT),
+]
 CSV_HEADER = ["section", "id", "name", "layer", "owner", "unit", "cycle", "value"]
+
+MOTIVATION_COLUMNS: list[Column] = [(value, INTEGER) for value in Motivation.values]
+UNIT_KEY_COLUMNS: list[Column] = [("id", INTEGER), ("unit", TEXT)]
+UNIT_FIGURE_COLUMNS: list[Column] = [
+    ("kind", TEXT),
+    ("level", INTEGER),
+    ("parent_id", INTEGER),
+    ("headcount", INTEGER),
+    ("people_with_goal", INTEGER),
+    ("people_with_active_goal", INTEGER),
+    ("people_aligned", INTEGER),
+    ("coverage", PERCENT),
+    ("orphaned_goals", INTEGER),
+    ("goals_without_metric", INTEGER),
+    ("stale_goals", INTEGER),
+    ("goals_at_risk", INTEGER),
+    ("goals_off_track", INTEGER),
+    ("alignment_gaps", INTEGER),
+    ("copied_goals", INTEGER),
+    ("motivation_answered", INTEGER),
+    *MOTIVATION_COLUMNS,
+]
+INTENT_FIGURE_COLUMNS: list[Column] = [
+    ("status", TEXT),
+    ("health", TEXT),
+    ("measured_progress", PERCENT),
+    ("rollup_progress", PERCENT),
+    ("progress", PERCENT),
+    ("gap", PERCENT),
+]
+CADENCE_FIGURE_COLUMNS: list[Column] = [
+    ("checkins", INTEGER),
+    ("median_days_between_checkins", DAYS),
+    ("active_goals", INTEGER),
+    ("progress", PERCENT),
+]
+UNIT_COLUMNS = [*UNIT_KEY_COLUMNS, *UNIT_FIGURE_COLUMNS]
 
 
 @dataclass
@@ -36,7 +83,7 @@ class Section:
     """One table of the report: a sheet of the workbook."""
 
     title: str
-    columns: list[tuple[str, str | None]]  # (header, number format)
+    columns: list[Column]
     rows: Callable[[], Iterable[list]]
     expected_rows: int = 0  # for progress; an estimate is enough
     csv_rows_each: int = 1  # rows of the CSV per row of the sheet (one per figure)
@@ -69,18 +116,19 @@ def goal_cells(goal) -> list:
 GOAL_VALUES = ("pk", "title", "layer", "owner__name", "owner__username", "unit__name", "cycle__name")
 
 
-def _goal_values(row: tuple) -> list:
-    pk, title, layer, owner_name, owner_username, unit, cycle = row[:7]
-    return [pk, title, layer, owner_name or owner_username, unit, cycle]
+def _goal_values(row: tuple) -> tuple[list, tuple]:
+    """A row read as GOAL_VALUES and then other fields: (the six goal cells, the other fields)."""
+    pk, title, layer, owner_name, owner_username, unit, cycle = row[: len(GOAL_VALUES)]
+    return [pk, title, layer, owner_name or owner_username, unit, cycle], row[len(GOAL_VALUES) :]
 
 
 def _goal_rows(queryset, *figures: str) -> Iterator[tuple[list, tuple]]:
     """(the six goal cells, the `figures`) of each goal of `queryset`, read in chunks."""
     for row in queryset.values_list(*GOAL_VALUES, *figures).iterator(chunk_size=CHUNK):
-        yield _goal_values(row), row[7:]
+        yield _goal_values(row)
 
 
-# --- The sections ----------------------------------------------------------------------------------
+# --- The sections' rows ------------------------------------------------------------------------------
 
 
 def summary_rows(summary: AlignmentSummary) -> list[list]:
@@ -154,7 +202,8 @@ def gap_rows(summary: AlignmentSummary) -> Iterator[list]:
 def copy_rows(summary: AlignmentSummary) -> Iterator[list]:
     fields = (*GOAL_VALUES, "parent_id", "parent__title")
     for row, score in copied_goal_rows(summary.scope, summary.copies, fields):
-        yield [*_goal_values(row), row[7], row[8], figure(score)]
+        cells, (parent_id, parent_title) = _goal_values(row)
+        yield [*cells, parent_id, parent_title, figure(score)]
 
 
 def intent_rows(summary: AlignmentSummary) -> Iterator[list]:
@@ -170,31 +219,40 @@ def intent_rows(summary: AlignmentSummary) -> Iterator[list]:
         ]
 
 
+def _in_columns(columns: list[Column], cells: dict[str, object]) -> list:
+    """`cells`, keyed by header, as a row in the order of `columns`; a missing or unknown cell is a mistake."""
+    if cells.keys() != {name for name, _ in columns}:
+        raise ValueError(f"Cells {sorted(cells)} do not match the columns {[name for name, _ in columns]}")
+    return [cells[name] for name, _ in columns]
+
+
+def _unit_cells(unit: Unit, f: Figures) -> dict[str, object]:
+    return {
+        "id": unit.pk,
+        "unit": unit.name,
+        "kind": unit.kind,
+        "level": unit.level,
+        "parent_id": unit.parent_id,
+        "headcount": f.headcount,
+        "people_with_goal": f.with_goal,
+        "people_with_active_goal": f.with_active_goal,
+        "people_aligned": f.aligned,
+        "coverage": figure(f.coverage),
+        "orphaned_goals": f.orphaned,
+        "goals_without_metric": f.without_metric,
+        "stale_goals": f.stale,
+        "goals_at_risk": f.at_risk,
+        "goals_off_track": f.off_track,
+        "alignment_gaps": f.gaps,
+        "copied_goals": f.copies,
+        "motivation_answered": f.motivation_people,
+        **f.motivation,  # a column per Motivation value
+    }
+
+
 def unit_rows(summary: AlignmentSummary) -> Iterator[list]:
     for row in summary.units:
-        unit, f = row.unit, row.figures
-        motivation = f.motivation
-        yield [
-            unit.pk,
-            unit.name,
-            unit.kind,
-            unit.level,
-            unit.parent_id,
-            f.headcount,
-            f.with_goal,
-            f.with_active_goal,
-            f.aligned,
-            figure(f.coverage),
-            f.orphaned,
-            f.without_metric,
-            f.stale,
-            f.at_risk,
-            f.off_track,
-            f.gaps,
-            f.copies,
-            f.motivation_people,
-            *(motivation[value] for value in Motivation.values),
-        ]
+        yield _in_columns(UNIT_COLUMNS, _unit_cells(row.unit, row.figures))
 
 
 def cadence_rows(summary: AlignmentSummary) -> Iterator[list]:
@@ -210,111 +268,105 @@ def motivation_rows(summary: AlignmentSummary) -> Iterator[list]:
             yield [pk, name, figures.motivation_people, *(figures.motivation[v] for v in Motivation.values)]
 
 
+# --- The sections: one function each, the columns by name -------------------------------------------------
+
+
+def _goal_section(title: str, figures: list[Column], rows: Callable[[], Iterable[list]], expected: int) -> Section:
+    """A sheet of goals: the goal columns, then `figures`; the CSV gives each goal one row per figure."""
+    return Section(title, [*GOAL_COLUMNS, *figures], rows, expected, csv_rows_each=len(figures))
+
+
+def _unit_section(
+    title: str, key: list[Column], figures: list[Column], rows: Callable[[], Iterable[list]], expected: int
+) -> Section:
+    """A sheet of units: their `key` columns (an id, a name), then `figures`; the CSV gives each unit one row per
+    figure."""
+    return Section(title, [*key, *figures], rows, expected, csv_rows_each=len(figures))
+
+
+def summary_section(summary: AlignmentSummary) -> Section:
+    columns = [("figure", TEXT), ("value", TEXT)]
+    return Section("Summary", columns, partial(formatted_summary_rows, summary), 40, formatted_cells=True)
+
+
+def orphan_section(summary: AlignmentSummary) -> Section:
+    rows = partial(orphan_rows, summary)
+    return _goal_section("Orphaned goals", [("reason", TEXT)], rows, summary.totals.orphaned)
+
+
+def people_section(summary: AlignmentSummary) -> Section:
+    columns = [("id", TEXT), ("username", TEXT), ("name", TEXT), ("unit", TEXT)]
+    rows = partial(people_rows, summary)
+    return Section("People without goals", columns, rows, summary.people_without_goals_count)
+
+
+def stale_section(summary: AlignmentSummary) -> Section:
+    rows = partial(stale_rows, summary)
+    return _goal_section("Stale goals", [("last_activity", DATETIME)], rows, summary.totals.stale)
+
+
+def without_metric_section(summary: AlignmentSummary) -> Section:
+    rows = partial(without_metric_rows, summary)
+    return _goal_section("Goals without a metric", [("progress", PERCENT)], rows, summary.totals.without_metric)
+
+
+def at_risk_section(summary: AlignmentSummary) -> Section:
+    figures = [("health", TEXT), ("progress", PERCENT)]
+    expected = summary.totals.at_risk + summary.totals.off_track
+    return _goal_section("At risk or off track", figures, partial(at_risk_rows, summary), expected)
+
+
+def gap_section(summary: AlignmentSummary) -> Section:
+    figures = [("measured_progress", PERCENT), ("rollup_progress", PERCENT), ("gap", PERCENT)]
+    return _goal_section("Alignment gaps", figures, partial(gap_rows, summary), summary.totals.gaps)
+
+
+def copy_section(summary: AlignmentSummary) -> Section:
+    figures = [("parent_id", INTEGER), ("parent_title", TEXT), ("similarity", SCORE)]
+    return _goal_section("Copied goals", figures, partial(copy_rows, summary), summary.totals.copies)
+
+
+def intent_section(summary: AlignmentSummary) -> Section:
+    rows = partial(intent_rows, summary)
+    return _goal_section("Strategic intents", INTENT_FIGURE_COLUMNS, rows, len(summary.intents))
+
+
+def unit_section(summary: AlignmentSummary) -> Section:
+    rows = partial(unit_rows, summary)
+    return _unit_section("Units", UNIT_KEY_COLUMNS, UNIT_FIGURE_COLUMNS, rows, len(summary.units))
+
+
+def cadence_section(summary: AlignmentSummary) -> Section:
+    key, rows = [("unit_id", INTEGER), ("team", TEXT)], partial(cadence_rows, summary)
+    return _unit_section("Check-in cadence", key, CADENCE_FIGURE_COLUMNS, rows, len(summary.cadence))
+
+
+def motivation_section(summary: AlignmentSummary) -> Section:
+    key, figures = [("unit_id", INTEGER), ("unit", TEXT)], [("people_answered", INTEGER), *MOTIVATION_COLUMNS]
+    # The whole report's row, then a row per unit.
+    return _unit_section("Motivation", key, figures, partial(motivation_rows, summary), len(summary.units) + 1)
+
+
+# The sheets in order (the first four as they always were).
+SECTIONS: list[Callable[[AlignmentSummary], Section]] = [
+    summary_section,
+    orphan_section,
+    people_section,
+    stale_section,
+    without_metric_section,
+    at_risk_section,
+    gap_section,
+    copy_section,
+    intent_section,
+    unit_section,
+    cadence_section,
+    motivation_section,
+]
+
+
 def sections(summary: AlignmentSummary) -> list[Section]:
-    """Every section of the report, in sheet order (the first four as they always were)."""
-    t = summary.totals
-    g = GOAL_COLUMNS
-    motivation_columns = [(value, INTEGER) for value in Motivation.values]
-    return [
-        Section("Summary", [("figure", TEXT), ("value", TEXT)], lambda: formatted_summary_rows(summary), 40, 1, True),
-        Section("Orphaned goals", [*g, ("reason", TEXT)], lambda: orphan_rows(summary), t.orphaned),
-        Section(
-            "People without goals",
-            [("id", TEXT), ("username", TEXT), ("name", TEXT), ("unit", TEXT)],
-            lambda: people_rows(summary),
-            summary.people_without_goals_count,
-        ),
-        Section("Stale goals", [*g, ("last_activity", DATETIME)], lambda: stale_rows(summary), t.stale),
-        Section(
-            "Goals without a metric",
-            [*g, ("progress", PERCENT)],
-            lambda: without_metric_rows(summary),
-            t.without_metric,
-        ),
-        Section(
-            "At risk or off track",
-            [*g, ("health", TEXT), ("progress", PERCENT)],
-            lambda: at_risk_rows(summary),
-            t.at_risk + t.off_track,
-            2,
-        ),
-        Section(
-            "Alignment gaps",
-            [*g, ("measured_progress", PERCENT), ("rollup_progress", PERCENT), ("gap", PERCENT)],
-            lambda: gap_rows(summary),
-            t.gaps,
-            3,
-        ),
-        Section(
-            "Copied goals",
-            [*g, ("parent_id", INTEGER), ("parent_title", TEXT), ("similarity", SCORE)],
-            lambda: copy_rows(summary),
-            t.copies,
-            3,
-        ),
-        Section(
-            "Strategic intents",
-            [
-                *g,
-                ("status", TEXT),
-                ("health", TEXT),
-                ("measured_progress", PERCENT),
-                ("rollup_progress", PERCENT),
-                ("progress", PERCENT),
-                ("gap", PERCENT),
-            ],
-            lambda: intent_rows(summary),
-            len(summary.intents),
-            6,
-        ),
-        Section(
-            "Units",
-            [
-                ("id", INTEGER),
-                ("unit", TEXT),
-                ("kind", TEXT),
-                ("level", INTEGER),
-                ("parent_id", INTEGER),
-                ("headcount", INTEGER),
-                ("people_with_goal", INTEGER),
-                ("people_with_active_goal", INTEGER),
-                ("people_aligned", INTEGER),
-                ("coverage", PERCENT),
-                ("orphaned_goals", INTEGER),
-                ("goals_without_metric", INTEGER),
-                ("stale_goals", INTEGER),
-                ("goals_at_risk", INTEGER),
-                ("goals_off_track", INTEGER),
-                ("alignment_gaps", INTEGER),
-                ("copied_goals", INTEGER),
-                ("motivation_answered", INTEGER),
-                *motivation_columns,
-            ],
-            lambda: unit_rows(summary),
-            len(summary.units),
-            18,
-        ),
-        Section(
-            "Check-in cadence",
-            [
-                ("unit_id", INTEGER),
-                ("team", TEXT),
-                ("checkins", INTEGER),
-                ("median_days_between_checkins", DAYS),
-                ("active_goals", INTEGER),
-                ("progress", PERCENT),
-            ],
-            lambda: cadence_rows(summary),
-            len(summary.cadence),
-            4,
-        ),
-        Section(
-            "Motivation",
-            [("unit_id", INTEGER), ("unit", TEXT), ("people_answered", INTEGER), *motivation_columns],
-            lambda: motivation_rows(summary),
-            len(summary.units) + 1,
-        ),
-    ]
+    """Every section of the report, in sheet order."""
+    return [section(summary) for section in SECTIONS]
 
 
 def expected_rows(sections: list[Section], format: str) -> int:
@@ -327,51 +379,85 @@ def expected_rows(sections: list[Section], format: str) -> int:
 # --- The CSV: one long table --------------------------------------------------------------------------
 
 
-def _csv_value(value):
+CSV_COLUMNS = frozenset(CSV_HEADER)
+# A dict merge and an itemgetter, not a loop over the header: a large organisation's CSV has a million rows.
+_BLANK_CSV_ROW = dict.fromkeys(CSV_HEADER, "")
+_in_csv_order = itemgetter(*CSV_HEADER)
+
+# Where a thing's own cells go in the CSV, by sheet column: the CSV calls every thing's name `name`.
+GOAL_CELLS = {"id": "id", "title": "name", "layer": "layer", "owner": "owner", "unit": "unit", "cycle": "cycle"}
+UNIT_CELLS = {"id": "id", "unit": "name"}
+TEAM_CELLS = {"unit_id": "id", "team": "name"}
+MOTIVATION_CELLS = {"unit_id": "id", "unit": "name"}
+
+
+def _csv_value(value: object) -> object:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _goal_figures(kind: str, rows: Iterable[list], figures: list[str], key: str) -> Iterator[list]:
-    """Goal rows (six goal cells, then one cell per figure of `figures`) as one CSV row per figure: the `key`
-    figure under `kind`, the others under `kind.figure`."""
-    for row in rows:
-        cells, values = row[:6], dict(zip(figures, row[6:], strict=True))
-        yield [kind, *cells, _csv_value(values.pop(key))]
-        for figure, value in values.items():
-            yield [f"{kind}.{figure}", *cells, _csv_value(value)]
+def csv_row(cells: dict[str, object]) -> list:
+    """A row of the CSV from its cells keyed by column name (CSV_HEADER), in the header's order; the columns not
+    given are empty."""
+    row = _BLANK_CSV_ROW | cells
+    if len(row) != len(CSV_HEADER):
+        raise ValueError(f"Not a column of the CSV: {', '.join(sorted(row.keys() - CSV_COLUMNS))}")
+    return list(_in_csv_order(row))
 
 
-def _unit_figures(kind: str, rows: Iterable[list], header: list[str]) -> Iterator[list]:
-    """Rows of units (id, name, then figures) as one CSV row per figure, `kind.figure`; suppressed (empty) figures
-    are left out."""
-    for row in rows:
-        pk, name = row[0], row[1]
-        for figure, value in zip(header[2:], row[2:], strict=True):
+def _named_rows(section: Section) -> Iterator[dict]:
+    """The section's rows as {header: value}."""
+    header = section.header
+    for row in section.rows():
+        yield dict(zip(header, row, strict=True))
+
+
+def _own_cells(row: dict, cells: dict[str, str]) -> dict:
+    """Takes a thing's own cells (`cells`: sheet column → CSV column) out of a named row: the figures remain."""
+    return {csv_column: row.pop(column) for column, csv_column in cells.items()}
+
+
+def summary_csv_rows(summary: AlignmentSummary) -> Iterator[list]:
+    for figure_name, value in summary_rows(summary):
+        yield csv_row({"section": "summary", "name": figure_name, "value": value})
+
+
+def people_csv_rows(summary: AlignmentSummary) -> Iterator[list]:
+    for person in _named_rows(people_section(summary)):
+        name, username = person["name"], person["username"]
+        cells = {"id": person["id"], "name": name or username, "owner": username, "unit": person["unit"]}
+        yield csv_row({"section": "person_without_goal", **cells})
+
+
+def _goal_figures(kind: str, section: Section, key: str) -> Iterator[list]:
+    """A sheet of goals as one CSV row per figure: the `key` figure under `kind`, the others under `kind.figure`."""
+    for row in _named_rows(section):
+        goal = _own_cells(row, GOAL_CELLS)
+        yield csv_row({"section": kind, **goal, "value": _csv_value(row.pop(key))})
+        for figure_name, value in row.items():
+            yield csv_row({"section": f"{kind}.{figure_name}", **goal, "value": _csv_value(value)})
+
+
+def _unit_figures(kind: str, section: Section, cells: dict[str, str]) -> Iterator[list]:
+    """A sheet of units as one CSV row per figure, `kind.figure`; suppressed (empty) figures are left out."""
+    for row in _named_rows(section):
+        unit = _own_cells(row, cells)
+        for figure_name, value in row.items():
             if value is not None:
-                yield [f"{kind}.{figure}", pk, name, "", "", "", "", value]
+                yield csv_row({"section": f"{kind}.{figure_name}", **unit, "value": value})
 
 
 def csv_rows(summary: AlignmentSummary) -> Iterator[list]:
-    """Everything in one table: a `section` column says what each row is."""
+    """Everything in one table, in sheet order: a `section` column says what each row is."""
     yield CSV_HEADER
-    for figure, value in summary_rows(summary):
-        yield ["summary", "", figure, "", "", "", "", value]
-    for row in orphan_rows(summary):
-        yield ["orphaned_goal", *row]
-    for pk, username, name, unit in people_rows(summary):
-        yield ["person_without_goal", pk, name or username, "", username, unit, "", ""]
-    for row in stale_rows(summary):
-        yield ["stale_goal", *row[:6], _csv_value(row[6])]
-    by_title = {section.title: section for section in sections(summary)}
-
-    def figures(title: str) -> list[str]:
-        return by_title[title].header[6:]
-
-    yield from _goal_figures("goal_without_metric", without_metric_rows(summary), ["progress"], "progress")
-    yield from _goal_figures("goal_at_risk", at_risk_rows(summary), figures("At risk or off track"), "health")
-    yield from _goal_figures("alignment_gap", gap_rows(summary), figures("Alignment gaps"), "gap")
-    yield from _goal_figures("copied_goal", copy_rows(summary), figures("Copied goals"), "similarity")
-    yield from _goal_figures("intent", intent_rows(summary), figures("Strategic intents"), "progress")
-    yield from _unit_figures("unit", unit_rows(summary), by_title["Units"].header)
-    yield from _unit_figures("cadence", cadence_rows(summary), by_title["Check-in cadence"].header)
-    yield from _unit_figures("motivation", motivation_rows(summary), by_title["Motivation"].header)
+    yield from summary_csv_rows(summary)
+    yield from _goal_figures("orphaned_goal", orphan_section(summary), "reason")
+    yield from people_csv_rows(summary)
+    yield from _goal_figures("stale_goal", stale_section(summary), "last_activity")
+    yield from _goal_figures("goal_without_metric", without_metric_section(summary), "progress")
+    yield from _goal_figures("goal_at_risk", at_risk_section(summary), "health")
+    yield from _goal_figures("alignment_gap", gap_section(summary), "gap")
+    yield from _goal_figures("copied_goal", copy_section(summary), "similarity")
+    yield from _goal_figures("intent", intent_section(summary), "progress")
+    yield from _unit_figures("unit", unit_section(summary), UNIT_CELLS)
+    yield from _unit_figures("cadence", cadence_section(summary), TEAM_CELLS)
+    yield from _unit_figures("motivation", motivation_section(summary), MOTIVATION_CELLS)

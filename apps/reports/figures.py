@@ -7,7 +7,9 @@ belong to exactly one unit, so the sums are exact, distinct people included.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Self
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -30,36 +32,60 @@ from .scope import Scope, in_unit_subtree_q
 # HR sees motivation only as aggregates of this many people or more (DESIGN.md).
 MIN_GROUP_SIZE = 5
 
-PEOPLE_FIGURES = ("headcount", "with_goal", "with_active_goal", "aligned")
-GOAL_FIGURES = ("orphaned", "without_metric", "stale", "at_risk", "off_track", "gaps", "copies")
-
 
 @dataclass
 class Figures:
     """The counts of one unit (rolled up) or of the whole scope."""
 
-    counts: Counter = field(default_factory=Counter)
+    headcount: int = 0  # active people
+    with_goal: int = 0  # ... who own a goal in use (a draft counts)
+    with_active_goal: int = 0  # ... who own an active goal
+    aligned: int = 0  # ... who own an active goal that reaches a published intent
+    orphaned: int = 0  # active goals with no path to a published intent
+    without_metric: int = 0
+    stale: int = 0
+    at_risk: int = 0
+    off_track: int = 0
+    gaps: int = 0  # alignment gaps
+    copies: int = 0  # copied, not translated
+    # The raw motivation counts (motivation_people, motivation_<value>_goals, motivation_<value>_people): their names
+    # follow Motivation.values, and they are only shown through `motivation` and `motivation_people`, which hold
+    # back groups smaller than MIN_GROUP_SIZE.
+    motivation_counts: Counter[str] = field(default_factory=Counter)
 
-    def __getattr__(self, name: str) -> int:
-        # figures.headcount, figures.orphaned, ...: the counts read as attributes (in templates too).
-        if name not in PEOPLE_FIGURES + GOAL_FIGURES:
-            raise AttributeError(name)
-        return self.counts[name]
+    @classmethod
+    def from_counts(cls, counts: Mapping[str, int]) -> Self:
+        """The figures of a {name: count} table, as the grouped queries give them (missing counts are 0)."""
+        counted = {name: counts[name] for name in FIGURE_NAMES if name in counts}
+        motivation = Counter({name: n for name, n in counts.items() if name not in FIGURE_NAMES})
+        if unknown := [name for name in motivation if not name.startswith("motivation_")]:
+            raise ValueError(f"Not a figure: {', '.join(unknown)}")
+        return cls(**counted, motivation_counts=motivation)
+
+    def add(self, other: Self) -> None:
+        """Adds `other`'s counts to these (a unit's to its parent's)."""
+        for name in FIGURE_NAMES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.motivation_counts.update(other.motivation_counts)
 
     @property
     def coverage(self) -> float | None:
         """The share of people whose active goals reach a published intent."""
-        return self.counts["aligned"] / self.counts["headcount"] if self.counts["headcount"] else None
+        return self.aligned / self.headcount if self.headcount else None
 
     @property
     def motivation(self) -> dict[str, int | None]:
-        return motivation_view(self.counts)
+        return motivation_view(self.motivation_counts)
 
     @property
     def motivation_people(self) -> int | None:
         """How many people answered, shown only from MIN_GROUP_SIZE up."""
-        people = self.counts["motivation_people"]
+        people = self.motivation_counts["motivation_people"]
         return people if people >= MIN_GROUP_SIZE else None
+
+
+# The counts that are fields of Figures (every field but the motivation table).
+FIGURE_NAMES = tuple(f.name for f in fields(Figures) if f.name != "motivation_counts")
 
 
 def motivation_view(counts: Counter) -> dict[str, int | None]:
@@ -153,15 +179,15 @@ def merge(*tables: dict[int | None, Counter]) -> dict[int | None, Counter]:
 def rolled_up(units: list[Unit], direct: dict[int | None, Counter]) -> dict[int, Figures]:
     """Each unit's figures plus those of every unit under it: one pass over the units, deepest first
     (in nested-set order a unit comes before everything under it)."""
-    totals = {unit.pk: Figures(Counter(direct.get(unit.pk, ()))) for unit in units}
+    totals = {unit.pk: Figures.from_counts(direct.get(unit.pk, {})) for unit in units}
     for unit in reversed(units):
         if unit.parent_id in totals:
-            totals[unit.parent_id].counts.update(totals[unit.pk].counts)
+            totals[unit.parent_id].add(totals[unit.pk])
     return totals
 
 
 def scope_total(direct: dict[int | None, Counter]) -> Figures:
-    total = Figures()
+    total: Counter = Counter()
     for counts in direct.values():
-        total.counts.update(counts)
-    return total
+        total.update(counts)
+    return Figures.from_counts(total)

@@ -124,7 +124,7 @@ class AlignmentSummary:
 
     @property
     def people_without_goals_count(self) -> int:
-        return self.totals.headcount - self.totals.counts["with_goal"]
+        return self.totals.headcount - self.totals.with_goal
 
 
 def _rows(queryset: QuerySet[Goal]) -> QuerySet[Goal]:

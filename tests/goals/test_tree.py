@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import close_old_connections, connection
+from django.db import IntegrityError, close_old_connections, connection, transaction
 
 from apps.goals import services, tree
 from apps.goals.models import Goal, Layer
@@ -81,11 +81,40 @@ def test_drift_is_found_and_repaired(db):
 
 
 def test_a_tree_parent_that_stops_mirroring_the_parent_is_drift(db):
-    _intent, _translational, operational, personal = cascade()
-    Goal.objects.filter(pk=personal.pk).update(tree_parent=operational)
-    assert any(d.goal_id == personal.pk and d.field == "tree_parent_id" for d in tree.find_drift())
+    intent, _translational, operational, _personal = cascade()
+    Goal.objects.filter(pk=operational.pk).update(tree_parent=intent)
+    assert any(d.goal_id == operational.pk and d.field == "tree_parent_id" for d in tree.find_drift())
     tree.repair()
     assert tree.find_drift() == []
+
+
+def test_the_database_keeps_personal_goals_out_of_the_nested_set(db):
+    _intent, _translational, operational, personal = cascade()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Goal.objects.filter(pk=personal.pk).update(tree_parent=operational)
+
+
+@pytest.mark.parametrize(
+    ("method", "helper"),
+    [
+        ("get_descendants", "goal_subtree"),
+        ("get_ancestors", "goal_ancestors"),
+        ("get_children", "goal.children"),
+        ("get_leafnodes", "goal_subtree"),
+        ("get_root", "goal_ancestors"),
+    ],
+)
+def test_mptt_traversals_that_would_miss_personal_goals_refuse_and_name_the_helper(db, method, helper):
+    intent = cascade()[0]
+    with pytest.raises(TypeError, match=helper):
+        getattr(intent, method)()
+
+
+def test_the_subtree_helper_includes_the_personal_goals_mptt_leaves_out(db):
+    intent, translational, operational, personal = cascade()
+    intent.refresh_from_db()  # its nested-set range grew as the chain was built under it
+    assert set(goal_subtree(intent)) == {intent, translational, operational, personal}
+    assert list(goal_ancestors(personal)) == [intent, translational, operational]
 
 
 def test_two_roots_sharing_a_tree_id_are_drift(db):

@@ -2,12 +2,13 @@
 
 import csv
 import io
+from collections import Counter
 from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
 
-from apps.goals.models import Goal, Layer
+from apps.goals.models import Goal, Layer, Motivation
 from apps.reports import export
 from apps.reports.renderers import CSVRenderer, Formatted, XLSXRenderer, safe_cell, xlsx_value
 from apps.reports.selectors import alignment_summary
@@ -32,6 +33,13 @@ def _csv(rows) -> list[list[str]]:
     file = io.BytesIO()
     CSVRenderer().write(rows, file)
     return list(csv.reader(io.StringIO(file.getvalue().decode())))
+
+
+def _csv_dicts(rows) -> list[dict[str, str]]:
+    """The CSV as written, each row keyed by its header's names."""
+    file = io.BytesIO()
+    CSVRenderer().write(rows, file)
+    return list(csv.DictReader(io.StringIO(file.getvalue().decode())))
 
 
 def _expected_cell(value):
@@ -124,6 +132,62 @@ def test_csv_pairs_each_figure_with_its_thing(nord, report):
     cadence = {(row[0], row[2]): row[7] for row in read if row[0].startswith("cadence.")}
     assert float(cadence[("cadence.median_days_between_checkins", "Team A")]) == pytest.approx(10)
     assert ("cadence.median_days_between_checkins", "Team B") not in cadence  # none: left out
+
+
+def test_csv_puts_each_value_under_its_header(nord, report):
+    read = _csv_dicts(export.csv_rows(report))
+
+    def found(section: str, id: object) -> dict[str, str]:
+        return next(row for row in read if row["section"] == section and row["id"] == str(id))
+
+    def expected(**cells) -> dict[str, str]:
+        return {name: str(cells.get(name, "")) for name in export.CSV_HEADER}
+
+    hanne, t2, sales = nord.people["hanne"], nord.goals["T2"], nord.sales
+    assert found("person_without_goal", hanne.pk) == expected(
+        section="person_without_goal", id=hanne.pk, name=hanne.name, owner="hanne", unit="Nord"
+    )
+    assert found("orphaned_goal", t2.pk) == expected(
+        section="orphaned_goal",
+        id=t2.pk,
+        name=t2.title,
+        layer="translational",
+        owner=nord.people["o1"].name,
+        unit="Ops",
+        cycle="Now",
+        value="intent_not_published",
+    )
+    assert found("stale_goal", t2.pk)["value"] == nord.goal("T2").created.isoformat()
+    assert found("unit.headcount", sales.pk) == expected(section="unit.headcount", id=sales.pk, name="Sales", value=6)
+    assert found("cadence.checkins", nord.team_a.pk) == expected(
+        section="cadence.checkins", id=nord.team_a.pk, name="Team A", value=5
+    )
+
+
+def _answers(unit, cycle, people_per_answer: dict[str, int]) -> None:
+    for motivation, people in people_per_answer.items():
+        for n in range(people):
+            person = PersonFactory(username=f"{unit.name}-{motivation}-{n}", unit=unit)
+            GoalFactory(layer=Layer.PERSONAL, cycle=cycle, unit=unit, owner=person, motivation=motivation)
+
+
+def test_each_section_counts_the_csv_rows_one_of_its_rows_gives(nord):
+    """The progress of a CSV export counts `csv_rows_each` CSV rows per sheet row: one per figure. A unit whose
+    figures all show (five people or more behind each motivation) gives exactly that many."""
+    crew = UnitFactory(name="Crew", parent=nord.ops)
+    _answers(crew, nord.cycle, dict.fromkeys(Motivation.values, 5))
+    report = alignment_summary(nord.cycle, shown=None)
+    per_thing = Counter((row["section"].split(".")[0], row["id"]) for row in _csv_dicts(export.csv_rows(report)))
+    csv_rows_each = {section.title: section.csv_rows_each for section in export.sections(report)}
+    a_row_of = {
+        "Units": ("unit", crew.pk),
+        "Motivation": ("motivation", crew.pk),
+        "Strategic intents": ("intent", nord.goals["I1"].pk),
+        "Check-in cadence": ("cadence", nord.nord.pk),
+    }
+    assert {title: csv_rows_each[title] for title in a_row_of} == {
+        title: per_thing[kind, str(pk)] for title, (kind, pk) in a_row_of.items()
+    }
 
 
 def test_csv_sections_for_each_figure_of_the_issue(report):

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import redirect, render
 
 from apps.cycles.models import Cycle
+from apps.cycles.selectors import cycle_subtree_ids
 from apps.org.models import Unit
 from apps.org.selectors import unit_subtree_ids
 
@@ -43,7 +44,7 @@ def with_child_counts(queryset: QuerySet[Goal], viewer) -> QuerySet[Goal]:
 
 
 def _cycle_ids(cycle: Cycle) -> list[int]:
-    return [c.pk for c in Cycle.objects.select_related("parent__parent") if cycle.contains(c)]
+    return sorted(cycle_subtree_ids([cycle.pk]))
 
 
 @login_required

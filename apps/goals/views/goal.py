@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.history import history_of
 from apps.cycles.models import Cycle
+from apps.cycles.selectors import cycle_subtree_ids
 from apps.goals import services as metric_services
 from apps.goals.charts import history_chart
 from apps.goals.models import CheckIn, Metric
@@ -174,8 +175,7 @@ def _leads_a_unit(person) -> bool:
 def _translate_choices(request, parent: Goal):
     access = permissions.access_for(request.user)
     units = Unit.objects.all() if access.is_admin else Unit.objects.filter(pk__in=access.scope_unit_ids)
-    inside = [cycle.pk for cycle in Cycle.objects.select_related("parent__parent") if parent.cycle.contains(cycle)]
-    return units.order_by("tree_id", "lft"), Cycle.objects.filter(pk__in=inside)
+    return units.order_by("tree_id", "lft"), Cycle.objects.filter(pk__in=cycle_subtree_ids([parent.cycle_id]))
 
 
 def create_with_metric(actor, data, **goal_fields) -> Goal:
