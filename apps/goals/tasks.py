@@ -8,6 +8,7 @@ from celery import shared_task
 
 from . import dirty, rollup
 
+
 @shared_task
 def rollup_goals(goal_ids: list[int]) -> int:
     """Recompute these goals and their ancestors."""
