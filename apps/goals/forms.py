@@ -5,17 +5,36 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from apps.cycles.models import Cycle
-from apps.goals.models import Metric
 from apps.org.models import Unit
 
-from .models import Goal, GoalStatus, Layer, Motivation, ProgressSource
+from .models import Goal, GoalStatus, Layer, Metric, Motivation, ProgressSource
 from .rules import ALLOWED_PARENT_LAYERS
+from .services import METRIC_ERROR_PREFIX
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: next to the field it names, else at the top."""
+def add_service_errors(form: forms.Form, exc: ValidationError, *, metric_form: forms.Form | None = None) -> None:
+    """Show a service's ValidationError on the form: next to the field it names, else at the top.
+
+    With `metric_form`, the errors goal_create_with_metric names for the first metric ("metric_start") go
+    next to that form's fields ("start").
+    """
     for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
+        target, name = form, field
+        if metric_form is not None and field.startswith(METRIC_ERROR_PREFIX):
+            target, name = metric_form, field.removeprefix(METRIC_ERROR_PREFIX)
+        target.add_error(name if name in target.fields else None, messages)
+
+
+def first_metric(data: dict) -> dict | None:
+    """The first metric a goal form carries in its metric_* fields, as metric_create takes it (None: no metric)."""
+    if not data.get("metric_name"):
+        return None
+    return {
+        "name": data["metric_name"],
+        "unit": data["metric_unit"] or Metric.Unit.NUMBER,
+        "start": data["metric_start"],
+        "target": data["metric_target"],
+    }
 
 
 class GoalChoiceField(forms.ModelChoiceField):

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
+from apps.core.bulk import bulk_update_rows
 from apps.goals.models import Metric
 
 from . import tree
@@ -159,25 +160,8 @@ def _compute_bottom_up(goals: dict[int, dict], metrics: dict, children: dict) ->
 
 
 def write_figures(rows: list[dict]) -> None:
-    """Store the three figures of each row ({"pk", *FIGURES}). One statement per 5,000 rows on PostgreSQL."""
-    table = Goal._meta.db_table
-    for start in range(0, len(rows), 5000):
-        chunk = rows[start : start + 5000]
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"""UPDATE {table} AS g SET measured_progress = v.m, rollup_progress = v.r, progress = v.p
-                        FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::float8[]) AS v(id, m, r, p)
-                        WHERE g.id = v.id""",
-                    [
-                        [r["pk"] for r in chunk],
-                        [r["measured_progress"] for r in chunk],
-                        [r["rollup_progress"] for r in chunk],
-                        [r["progress"] for r in chunk],
-                    ],
-                )
-        else:
-            Goal.objects.bulk_update([Goal(pk=r["pk"], **{name: r[name] for name in FIGURES}) for r in chunk], FIGURES)
+    """Store the three figures of each row ({"pk", *FIGURES})."""
+    bulk_update_rows(Goal, FIGURES, [(r["pk"], *(r[name] for name in FIGURES)) for r in rows])
 
 
 def recompute_all() -> int:
@@ -217,16 +201,5 @@ def _recompute_metric_progress() -> None:
 
 
 def _write_metric_progress(pairs: list[tuple[int, float]]) -> None:
-    """Store (metric id, progress) pairs: one statement per 5,000 on PostgreSQL (bulk_update's CASE is slow)."""
-    table = Metric._meta.db_table
-    for start in range(0, len(pairs), 5000):
-        chunk = pairs[start : start + 5000]
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"""UPDATE {table} AS m SET progress = v.p
-                        FROM unnest(%s::bigint[], %s::float8[]) AS v(id, p) WHERE m.id = v.id""",
-                    [[pk for pk, _ in chunk], [value for _, value in chunk]],
-                )
-        else:
-            Metric.objects.bulk_update([Metric(pk=pk, progress=value) for pk, value in chunk], ["progress"])
+    """Store (metric id, progress) pairs."""
+    bulk_update_rows(Metric, ["progress"], pairs)

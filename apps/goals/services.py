@@ -98,6 +98,27 @@ def goal_create(
     return goal
 
 
+METRIC_ERROR_PREFIX = "metric_"
+
+
+@transaction.atomic
+def goal_create_with_metric(*, actor: Person | None, metric: dict | None = None, **goal_fields) -> Goal:
+    """Create a goal and, when `metric` holds metric_create's fields, its first metric: both or neither.
+
+    The pages that draft a goal with its first metric call this, so a metric the rules refuse leaves no goal
+    behind. Its errors name the metric's fields with METRIC_ERROR_PREFIX ("metric_start"), the goal's as usual.
+    """
+    goal = goal_create(actor=actor, **goal_fields)
+    if metric:
+        try:
+            metric_create(actor=actor, goal=goal, **metric)
+        except ValidationError as exc:
+            raise ValidationError(
+                {f"{METRIC_ERROR_PREFIX}{name}": messages for name, messages in exc.message_dict.items()}
+            ) from None
+    return goal
+
+
 @transaction.atomic
 def goal_update(*, actor: Person | None, goal: Goal, **fields) -> Goal:
     """Change editable fields. The layer is fixed at creation; the parent changes through goal_move."""

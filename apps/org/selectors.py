@@ -52,7 +52,3 @@ def led_unit_ids(person: Person) -> frozenset[int]:
 def own_and_led_unit_ids(person: Person) -> frozenset[int]:
     """The subtree of `person`'s own unit plus those of the units they lead (one query)."""
     return _subtrees_of(Unit.objects.filter(Q(lead=person) | Q(pk=person.unit_id)))
-
-
-def has_reports(person: Person) -> bool:
-    return Person.objects.filter(manager=person).exists()

@@ -111,6 +111,24 @@ def test_leader_drafts_then_publishes_an_intent(page, cast):
     assert page("employee", detail(goal)).status_code == 200
 
 
+def test_a_refused_first_metric_leaves_no_draft_intent_behind(page, cast):
+    data = {
+        "title": "Become carbon neutral",
+        "cycle": cast.year.pk,
+        "unit": cast.company.pk,
+        "metric-name": "Tonnes of CO2",
+        "metric-unit": "number",
+        "metric-start": "1000",
+        "metric-target": "0",
+        "metric-weight": "2000000",  # the form takes it; the service's weight cap refuses it
+    }
+    for _attempt in range(2):
+        response = page("leader", reverse("goals:intent-new"), data)
+        assert response.status_code == 200
+        assert "at most 1,000,000" in response.context["metric_form"].errors["weight"][0]
+    assert not Goal.objects.filter(title="Become carbon neutral").exists()
+
+
 def test_more_than_three_published_intents_get_a_gentle_warning(page, cast):
     for n in range(3):
         GoalFactory(layer=Layer.INTENT, cycle=cast.year, unit=cast.company, owner=cast.leader, title=f"Priority {n}")

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from apps.core.models import ObjectChange
 from apps.goals import services
-from apps.goals.models import Goal, Layer
+from apps.goals.models import Goal, Layer, Metric
 from tests.factories import CycleFactory, GoalFactory, cascade
 
 
@@ -169,3 +169,45 @@ def test_cannot_link_under_an_archived_goal(intent):
 def test_archiving_a_goal_with_live_children_is_refused(intent):
     GoalFactory(layer=Layer.TRANSLATIONAL, parent=intent)
     assert_rejected("non_field_errors", "archive or move them first", services.goal_archive, actor=None, goal=intent)
+
+
+@pytest.mark.parametrize(
+    ("metric", "field"),
+    [
+        ({"name": "Revenue", "start": "lots", "target": 10}, "metric_start"),
+        ({"name": "  ", "start": 0, "target": 10}, "metric_name"),
+        ({"name": "Revenue", "start": 0, "target": 10, "weight": -1}, "metric_weight"),
+    ],
+)
+def test_goal_with_a_refused_first_metric_is_not_created(db, metric, field):
+    parent = GoalFactory(layer=Layer.INTENT)
+    before = Goal.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        services.goal_create_with_metric(
+            actor=None,
+            metric=metric,
+            title="Sell in APAC",
+            layer=Layer.TRANSLATIONAL,
+            parent=parent,
+            cycle=parent.cycle,
+            unit=parent.unit,
+            owner=parent.owner,
+        )
+    assert field in refused.value.message_dict
+    assert Goal.objects.count() == before
+    assert not Metric.objects.exists()
+
+
+def test_goal_with_its_first_metric_is_created_with_both(db):
+    parent = GoalFactory(layer=Layer.INTENT)
+    goal = services.goal_create_with_metric(
+        actor=None,
+        metric={"name": "ARR", "start": 0, "target": 6},
+        title="Sell in APAC",
+        layer=Layer.TRANSLATIONAL,
+        parent=parent,
+        cycle=parent.cycle,
+        unit=parent.unit,
+        owner=parent.owner,
+    )
+    assert goal.metrics.get().name == "ARR"

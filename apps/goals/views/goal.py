@@ -10,13 +10,12 @@ from django.views.decorators.http import require_POST
 from apps.core.history import history_of
 from apps.cycles.models import Cycle
 from apps.cycles.selectors import cycle_subtree_ids
-from apps.goals import services as metric_services
 from apps.goals.charts import history_chart
 from apps.goals.models import CheckIn, Metric
 from apps.org.models import Unit
 
 from .. import permissions, selectors, services
-from ..forms import CheckInForm, GoalEditForm, MetricForm, MoveForm, TranslateForm, add_service_errors
+from ..forms import CheckInForm, GoalEditForm, MetricForm, MoveForm, TranslateForm, add_service_errors, first_metric
 from ..models import Goal, Layer
 from ..rules import ALLOWED_PARENT_LAYERS
 from ..similarity import looks_copied, title_similarity
@@ -178,20 +177,6 @@ def _translate_choices(request, parent: Goal):
     return units.order_by("tree_id", "lft"), Cycle.objects.filter(pk__in=cycle_subtree_ids([parent.cycle_id]))
 
 
-def create_with_metric(actor, data, **goal_fields) -> Goal:
-    goal = services.goal_create(actor=actor, **goal_fields)
-    if data.get("metric_name"):
-        metric_services.metric_create(
-            actor=actor,
-            goal=goal,
-            name=data["metric_name"],
-            unit=data["metric_unit"] or Metric.Unit.NUMBER,
-            start=data["metric_start"],
-            target=data["metric_target"],
-        )
-    return goal
-
-
 @login_required
 def goal_translate(request, pk: int):
     """A manager writes their team's goal under a goal from above, in the team's own words and metrics."""
@@ -217,9 +202,9 @@ def goal_translate(request, pk: int):
             form.add_error("unit", "You may not create goals for this unit.")
         else:
             try:
-                goal = create_with_metric(
-                    request.user,
-                    data,
+                goal = services.goal_create_with_metric(
+                    actor=request.user,
+                    metric=first_metric(data),
                     title=data["title"],
                     why=data["why"],
                     layer=data["layer"],
@@ -251,7 +236,7 @@ def metric_add(request, pk: int):
     form = MetricForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            metric_services.metric_create(actor=request.user, goal=goal, **form.cleaned_data)
+            services.metric_create(actor=request.user, goal=goal, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

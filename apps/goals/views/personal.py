@@ -5,11 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from .. import permissions, selectors
-from ..forms import CheckInForm, PersonalGoalForm, add_service_errors
+from .. import permissions, selectors, services
+from ..forms import CheckInForm, PersonalGoalForm, add_service_errors, first_metric
 from ..models import GoalStatus, Layer
 from .cascade import default_cycle
-from .goal import create_with_metric, metric_rows_for
+from .goal import metric_rows_for
 
 
 @login_required
@@ -41,9 +41,9 @@ def personal_new(request):
             form.add_error(None, "You belong to no unit yet, so this goal has nowhere to sit: ask HR to place you.")
             return render(request, "goals/personal_form.html", {"form": form})
         try:
-            goal = create_with_metric(
-                request.user,
-                data,
+            goal = services.goal_create_with_metric(
+                actor=request.user,
+                metric=first_metric(data),
                 title=data["title"],
                 layer=Layer.PERSONAL,
                 parent=data["parent"],

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.cycles.models import Cycle
-from apps.goals import services as metric_services
 
 from .. import permissions, services
 from ..forms import IntentForm, MetricForm, add_service_errors
@@ -62,13 +61,16 @@ def intent_new(request):
     wants_metric = bool(request.POST.get("metric-name"))
     if request.method == "POST" and form.is_valid() and (not wants_metric or metric_form.is_valid()):
         try:
-            goal = services.goal_create(
-                actor=request.user, layer=Layer.INTENT, owner=request.user, status=GoalStatus.DRAFT, **form.cleaned_data
+            goal = services.goal_create_with_metric(
+                actor=request.user,
+                metric=metric_form.cleaned_data if wants_metric else None,
+                layer=Layer.INTENT,
+                owner=request.user,
+                status=GoalStatus.DRAFT,
+                **form.cleaned_data,
             )
-            if wants_metric:
-                metric_services.metric_create(actor=request.user, goal=goal, **metric_form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, metric_form=metric_form)
         else:
             messages.success(request, "Draft saved. Only leaders see it until you publish it.")
             return redirect("goals:detail", pk=goal.pk)

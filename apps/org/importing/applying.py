@@ -7,12 +7,12 @@ from itertools import groupby
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
+from apps.core.bulk import bulk_update_objects
 from apps.core.history import diff, record_changes
 from apps.core.models import ObjectChange
 from apps.org import tree
 from apps.org.models import Person, Unit
 
-from .bulk import bulk_update_values
 from .planning import ImportPlan, PersonChange
 from .state import Role
 
@@ -82,7 +82,7 @@ def _create_people(plan: ImportPlan, unit_id: Callable, actor) -> dict[str, int]
         if isinstance(change.target.manager, str):
             person.manager_id = pks[change.target.manager]
             later.append(person)
-    bulk_update_values(later, ["manager"], batch_size=BATCH_SIZE)
+    bulk_update_objects(later, ["manager"], batch_size=BATCH_SIZE)
     record_changes(actor=actor, model=Person, changes=(_creation(person) for person in people))
     return pks
 
@@ -126,7 +126,7 @@ def _update_people(plan: ImportPlan, unit_id: Callable, new_pks: dict[str, int],
     written = [(change, _new_values(change, unit_id, new_pks)) for change in changes]
     fields = sorted({name for _, values in written for name in values})
     people = [_updated_person(change.current, values, fields) for change, values in written]
-    bulk_update_values(people, fields, batch_size=BATCH_SIZE)
+    bulk_update_objects(people, fields, batch_size=BATCH_SIZE)
     record_changes(actor=actor, model=Person, changes=(_update_history(change, values) for change, values in written))
 
 
