@@ -1,14 +1,15 @@
-"""The cascade: goals from strategic intent down to personal goals.
+"""The cascade: goals from strategic intent down to personal goals, with their metrics and check-ins.
 
-Storage design (see docs/architecture.md): the cascade parent of every goal is `parent`.
-Intent, translational and operational goals also form django-mptt trees through
+Storage design (see docs/architecture.md, "Storing the cascade"): the cascade parent of every goal
+is `parent`. Intent, translational and operational goals also form django-mptt trees through
 `tree_parent` (always equal to `parent` for them), one tree per intent, so that a subtree
 or a line of ancestors is one range query. Personal goals — the leaves, and by far the most
 frequent inserts — are kept out of those trees: each is a one-node tree of its own
-(`tree_parent` is null), so creating or moving one never renumbers a cascade. Their
-position in the cascade is `parent` alone. That `tree_parent` mirrors `parent` is kept by
-apps.goals.tree (MPTT's raw UPDATEs change one column at a time, so no CHECK constraint
-can hold it mid-move) and verified by `manage.py check_tree`.
+(`tree_parent` is null, a CHECK constraint says so), so creating or moving one never renumbers
+a cascade. Their position in the cascade is `parent` alone, which is why MPTT's traversals
+refuse on Goal: apps.goals.selectors.goal_subtree / goal_ancestors answer for every goal. That
+`tree_parent` mirrors `parent` is kept by apps.goals.tree (MPTT's raw UPDATEs change one column
+at a time, so no CHECK constraint can hold it mid-move) and verified by `manage.py check_tree`.
 """
 
 from django.conf import settings
