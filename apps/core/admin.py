@@ -3,13 +3,8 @@ from django.contrib import admin
 from .models import ObjectChange
 
 
-@admin.register(ObjectChange)
-class ObjectChangeAdmin(admin.ModelAdmin):
-    """The change log is append-only."""
-
-    list_display = ("time", "actor", "action", "content_type", "object_id")
-    list_filter = ("action", "content_type")
-    list_select_related = ("actor", "content_type")
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that are history: shown in the admin, written only through the services."""
 
     def has_add_permission(self, request):
         return False
@@ -19,3 +14,12 @@ class ObjectChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ObjectChange)
+class ObjectChangeAdmin(ReadOnlyAdmin):
+    """The change log is append-only."""
+
+    list_display = ("time", "actor", "action", "content_type", "object_id")
+    list_filter = ("action", "content_type")
+    list_select_related = ("actor", "content_type")

@@ -28,3 +28,24 @@ class StableOrderingFilter(django_filters.OrderingFilter):
             return qs
         qs = super().filter(qs, value)
         return qs.order_by(*qs.query.order_by, "pk")
+
+
+def archived_filter(noun: str) -> django_filters.BooleanFilter:
+    """The `archived` filter of a FilterSet built on InUseByDefault; `noun` names the rows ("goals")."""
+    return django_filters.BooleanFilter(
+        method="filter_archived",
+        help_text=f"true: only archived {noun}; false or absent: only {noun} in use (archived ones are left out).",
+    )
+
+
+class InUseByDefault(django_filters.FilterSet):
+    """Deletes archive: rows with an `archived_at` are left out unless the `archived` filter asks for them."""
+
+    def filter_archived(self, queryset, name, value):
+        return queryset.filter(archived_at__isnull=not value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.form.cleaned_data.get("archived") is None:
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset

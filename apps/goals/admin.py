@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from mptt.admin import MPTTModelAdmin
 
+from apps.core.admin import ReadOnlyAdmin
+
 from . import rules, services
 from .models import CheckIn, Goal, Metric
 
@@ -114,17 +116,8 @@ class MetricAdmin(admin.ModelAdmin):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(ReadOnlyAdmin):
     """Check-ins are history: read-only here, recorded through the pages and the API."""
 
     list_display = ("created", "goal", "metric", "value", "confidence", "author")
     list_select_related = ("goal", "metric", "author")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

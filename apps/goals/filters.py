@@ -7,12 +7,12 @@ without looking them up, so a filter never tells whether a goal the caller may n
 import django_filters
 from django.db.models import Q
 
-from apps.core.filters import IdFilter, StableOrderingFilter
+from apps.core.filters import IdFilter, InUseByDefault, StableOrderingFilter, archived_filter
 
 from .models import Goal, GoalStatus, Layer, Metric
 
 
-class GoalFilterSet(django_filters.FilterSet):
+class GoalFilterSet(InUseByDefault):
     cycle = IdFilter(field_name="cycle_id", help_text="Only goals of this cycle (id).")
     layer = django_filters.ChoiceFilter(choices=Layer.choices, help_text="Only goals of this layer.")
     unit = IdFilter(field_name="unit_id", help_text="Only goals of this unit (id).")
@@ -22,10 +22,7 @@ class GoalFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search", max_length=200, help_text="Words to find in the title or the description."
     )
-    archived = django_filters.BooleanFilter(
-        method="filter_archived",
-        help_text="true: only archived goals; false or absent: only goals in use (archived ones are left out).",
-    )
+    archived = archived_filter("goals")
     ordering = StableOrderingFilter(
         fields=("id", "title", "created", "updated", "progress", "weight"),
         help_text="Sort by id, title, created, updated, progress or weight; prefix with - to reverse; comma-separate.",
@@ -41,32 +38,11 @@ class GoalFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
-    def filter_archived(self, queryset, name, value):
-        return queryset.filter(archived_at__isnull=not value)
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        if self.form.cleaned_data.get("archived") is None:
-            queryset = queryset.filter(archived_at__isnull=True)
-        return queryset
-
-
-class MetricFilterSet(django_filters.FilterSet):
+class MetricFilterSet(InUseByDefault):
     goal = IdFilter(field_name="goal_id", help_text="Only the metrics of this goal (id).")
-    archived = django_filters.BooleanFilter(
-        method="filter_archived",
-        help_text="true: only archived metrics; false or absent: only metrics in use (archived ones are left out).",
-    )
+    archived = archived_filter("metrics")
 
     class Meta:
         model = Metric
         fields = ()
-
-    def filter_archived(self, queryset, name, value):
-        return queryset.filter(archived_at__isnull=not value)
-
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        if self.form.cleaned_data.get("archived") is None:
-            queryset = queryset.filter(archived_at__isnull=True)
-        return queryset
