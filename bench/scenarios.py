@@ -16,7 +16,7 @@ from unittest import mock
 from django.db import connection
 
 from apps.goals import dirty, rollup, services, tree
-from apps.goals.models import Goal, Layer, Metric, Motivation
+from apps.goals.models import Goal, Layer, Metric, Motivation, PendingRollup
 from apps.goals.progress import metric_progress
 from apps.goals.services import checkin_record
 from apps.org.models import Person, Unit
@@ -57,13 +57,14 @@ def _pick(items: list, count: int, rng: random.Random) -> list:
 
 @contextmanager
 def rollup_deferred():
-    """Hand rolled-up ids to a list instead of the eager Celery task, as production hands them to Redis.
+    """Leave the rolled-up ids in the outbox instead of draining it eagerly, as production leaves them to a worker.
 
-    The insert's own cost is (c); the rollup it triggers is (a), measured on its own.
+    The insert's own cost (outbox row included) is (c); the rollup it triggers is (a), measured on its own.
     """
-    handed_over: list[list[int]] = []
-    with mock.patch.object(dirty, "enqueue", handed_over.append):
-        yield handed_over
+    woken: list[bool] = []
+    with mock.patch.object(dirty, "wake", lambda: woken.append(True)):
+        yield woken
+    PendingRollup.objects.all().delete()
 
 
 def _figures_digest() -> str:

@@ -233,7 +233,17 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_RESULT_EXPIRES = 3600
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis may go away and come back: a web process that cannot send a task says so at once instead of
+# holding the request (the rollup outbox keeps the work), and a worker keeps reconnecting for as long as it takes.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 2, "retry_on_timeout": True}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BEAT_SCHEDULE = {
+    # The rollup outbox's sweep: whatever a dead worker, a lost message or a Redis outage left is rolled up.
+    "rollup-sweep": {"task": "apps.goals.tasks.rollup_pending", "schedule": env_float("ROLLUP_SWEEP_SECONDS", 60.0)},
     # Repair path: the incremental rollup keeps figures right; this nightly pass proves it.
     "nightly-full-recompute": {"task": "apps.goals.tasks.recompute_all_progress", "schedule": 24 * 3600},
     # Export files are kept EXPORT_EXPIRES_HOURS; this deletes them once they have expired.

@@ -1,70 +1,82 @@
-"""Marking goals stale and getting them rolled up, once, after the change commits.
+"""Marking goals stale and getting them rolled up: durably, once, after the change commits.
 
-Embedded mode (Celery eager): the rollup runs right after commit, in the request.
-With Redis: changed goal ids go into one Redis set; the first change in a window schedules
-a `rollup_pending` task `ROLLUP_COALESCE_SECONDS` later, and that task rolls up everything
-collected so far in one pass. Many check-ins to one cascade thus cost one pass.
+The outbox: `mark_dirty(ids)` records the ids in `PendingRollup` inside the caller's transaction,
+so a committed write can never lose its rollup, and a write that rolls back leaves no trace.
+After the commit, `wake()` asks for a drain:
 
-The order of operations makes a lost update impossible: a writer adds its ids and *then*
-tries to claim the schedule flag; the task *first* clears the flag and then takes the ids.
-An id added after the take finds the flag clear and schedules a new task.
+- embedded mode (Celery eager): the drain runs right away, in the request;
+- with a broker: a `rollup_pending` task is sent `ROLLUP_COALESCE_SECONDS` later, at most once
+  per window per process, so many changes to a cascade are rolled up in one pass. Sending it
+  may fail (Redis away): the write has committed and stays committed, the failure is logged.
+
+`drain()` takes a batch of rows with `FOR UPDATE SKIP LOCKED` (drains running side by side
+take different rows), recomputes their goals and all their ancestors, and deletes the rows in
+the same transaction. Recomputing is idempotent, so a batch done twice changes nothing. A beat
+job every `ROLLUP_SWEEP_SECONDS` and every worker on start drain whatever is left: a killed
+worker, a lost message or a Redis outage delays figures, never loses them.
 """
 
+import logging
+import time
 from collections.abc import Iterable
 
-import redis
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
-DIRTY_KEY = "goalcascade:rollup:dirty"
-SCHEDULED_KEY = "goalcascade:rollup:scheduled"
+from . import rollup
+from .models import PendingRollup
+
+logger = logging.getLogger(__name__)
 BATCH = 5000
+_next_wake = 0.0  # monotonic time before which this process has a drain on its way already
 
 
 def mark_dirty(goal_ids: Iterable[int | None]) -> None:
-    """After the current transaction commits, roll up these goals and their ancestors."""
+    """Record that these goals (and so their ancestors) need a rollup; it runs after the transaction commits."""
     ids = sorted({pk for pk in goal_ids if pk})
-    if ids:
-        transaction.on_commit(lambda: enqueue(ids))
+    if not ids:
+        return
+    PendingRollup.objects.bulk_create([PendingRollup(goal_id=pk) for pk in ids])
+    transaction.on_commit(wake)
 
 
-def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL)
-
-
-def enqueue(ids: list[int]) -> None:
+def wake() -> None:
+    """Get a drain going soon. Never raises: the outbox keeps the work until a drain or the sweep runs."""
+    global _next_wake
     from . import tasks
 
     if current_app.conf.task_always_eager:
-        tasks.rollup_goals.delay(ids)
+        tasks.rollup_pending.delay()
         return
-    client = _redis()
-    client.sadd(DIRTY_KEY, *ids)
-    schedule_drain(client)
-
-
-def schedule_drain(client: redis.Redis) -> None:
-    from . import tasks
-
+    now = time.monotonic()
+    if now < _next_wake:
+        return
     window = settings.ROLLUP_COALESCE_SECONDS
-    if client.set(SCHEDULED_KEY, 1, nx=True, ex=max(int(window * 10), 60)):
+    _next_wake = now + window
+    try:
         tasks.rollup_pending.apply_async(countdown=window)
+    except Exception:  # the broker is away: the sweep picks the work up
+        _next_wake = 0.0
+        logger.warning("Could not reach the task broker to schedule a rollup; the periodic sweep will do it.")
 
 
-def take_pending(client: redis.Redis | None = None) -> list[int]:
-    """Claim up to BATCH pending ids; schedules another pass if more remain."""
-    client = client or _redis()
-    client.delete(SCHEDULED_KEY)
-    ids = [int(pk) for pk in client.spop(DIRTY_KEY, BATCH) or []]
-    if client.scard(DIRTY_KEY):
-        schedule_drain(client)
-    return ids
+def drain(batch: int = BATCH) -> int:
+    """Roll up every pending goal, a batch at a time. Returns how many goals' figures changed."""
+    changed = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                PendingRollup.objects.select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", "goal_id")[:batch]
+            )
+            if rows:
+                changed += rollup.recompute_goals({goal_id for _, goal_id in rows})
+                PendingRollup.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+        if len(rows) < batch:
+            return changed
 
 
-def give_back(ids: list[int], client: redis.Redis | None = None) -> None:
-    """Return ids to the pending set (a pass failed) so that a later pass rolls them up."""
-    client = client or _redis()
-    if ids:
-        client.sadd(DIRTY_KEY, *ids)
-        schedule_drain(client)
+def pending_count() -> int:
+    return PendingRollup.objects.count()

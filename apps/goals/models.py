@@ -217,3 +217,22 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in on {self.metric or self.goal} at {self.created:%Y-%m-%d}"
+
+
+class PendingRollup(models.Model):
+    """The rollup's outbox: a goal whose figures a write made stale, recorded in that write's transaction.
+
+    apps.goals.dirty drains it (the goal and its ancestors are recomputed, then the row is deleted in the
+    same transaction), so a committed change can never lose its rollup, whatever process or service dies.
+    One row per change, not per goal: writers only ever insert, so they never wait on a drain.
+    """
+
+    # A marker, not a relation: no foreign key, so an insert never locks the goal's row.
+    goal_id = models.BigIntegerField()
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"Goal #{self.goal_id} to roll up"

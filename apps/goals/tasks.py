@@ -5,28 +5,24 @@ in settings (CELERY_TASK_*); a task names only the limits it needs beyond them.
 """
 
 from celery import shared_task
+from celery.signals import worker_ready
 
 from . import dirty, rollup
 
 
 @shared_task
-def rollup_goals(goal_ids: list[int]) -> int:
-    """Recompute these goals and their ancestors."""
-    return rollup.recompute_goals(goal_ids)
-
-
-@shared_task
 def rollup_pending() -> int:
-    """Recompute everything changed since the last pass (the coalesced path)."""
-    ids = dirty.take_pending()
-    try:
-        return rollup.recompute_goals(ids)
-    except Exception:
-        dirty.give_back(ids)
-        raise
+    """Roll up every goal in the outbox (woken after writes, and swept periodically)."""
+    return dirty.drain()
 
 
 @shared_task(time_limit=3600, soft_time_limit=3500)
 def recompute_all_progress() -> int:
     """Repair: recompute the whole cascade."""
     return rollup.recompute_all()
+
+
+@worker_ready.connect
+def _drain_on_start(sender=None, **kwargs) -> None:
+    """A worker that starts (after a crash, say) first rolls up what the outbox holds."""
+    rollup_pending.delay()

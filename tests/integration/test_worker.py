@@ -17,7 +17,7 @@ from django.db import connection
 
 from apps.goals import dirty, tasks
 from apps.goals import services as metric_services
-from apps.goals.models import Goal
+from apps.goals.models import Goal, PendingRollup
 from goalcascade.celery import app as celery_app
 from tests.factories import GoalFactory, MetricFactory, PersonFactory, cascade
 
@@ -32,16 +32,15 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def broker(db, redis_url, settings) -> Iterator[redis.Redis]:
-    """Tasks go through Redis (not eager) and the pending-rollup keys start empty."""
+def broker(db, redis_url, settings, monkeypatch) -> Iterator[redis.Redis]:
+    """Tasks go through Redis (not eager); no drain is on its way yet."""
     settings.ROLLUP_COALESCE_SECONDS = 0.3
+    monkeypatch.setattr(dirty, "_next_wake", 0.0)
     client = redis.Redis.from_url(redis_url)
-    client.delete(dirty.DIRTY_KEY, dirty.SCHEDULED_KEY)
     celery_app.control.purge()
     celery_app.conf.task_always_eager = False
     yield client
     celery_app.conf.task_always_eager = True
-    client.delete(dirty.DIRTY_KEY, dirty.SCHEDULED_KEY)
     celery_app.control.purge()
 
 
@@ -141,10 +140,10 @@ def test_many_changes_in_a_window_are_rolled_up_in_one_pass(broker):
         metric_services.checkin_record(actor=author, metric=metric, value=50, confidence=5)
 
     assert broker.llen("celery") - queued_before == 1
-    assert broker.scard(dirty.DIRTY_KEY) == 10
+    assert PendingRollup.objects.count() == 10
     assert _progress(intent) == 0.0
     celery_app.control.purge()
     assert tasks.rollup_pending() == 10 + 3  # the ten personal goals, their operational, translational and intent
     # cascade() already hung one personal goal (no metric, 0%) under the operational goal: (10·0.5 + 0) / 11
     assert _progress(intent) == pytest.approx(5 / 11)
-    assert broker.scard(dirty.DIRTY_KEY) == 0
+    assert not PendingRollup.objects.exists()

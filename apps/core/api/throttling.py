@@ -4,13 +4,26 @@ DRF's own classes copy the rates once, when they are imported; reading them per 
 settings (and tests) change them, and a rate of None switches the throttle off.
 """
 
+import logging
+
+import redis
 from rest_framework import throttling
 from rest_framework.settings import api_settings
+
+logger = logging.getLogger(__name__)
 
 
 class _RateFromSettings:
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request, view) -> bool:
+        """Fail open: the counters live in the cache (Redis), and Redis away must cost limits, not the API."""
+        try:
+            return super().allow_request(request, view)
+        except (redis.RedisError, OSError):
+            logger.warning("Throttle %r not applied: the cache is unreachable.", self.scope)
+            return True
 
 
 class UserRateThrottle(_RateFromSettings, throttling.UserRateThrottle):
