@@ -4,105 +4,33 @@ These tests commit for real (transaction=True) so that the worker, a separate pr
 its own connection to the test database, sees the data.
 """
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import redis
-from django.db import connection
 
-from apps.goals import dirty, tasks
 from apps.goals import services as metric_services
+from apps.goals import tasks
 from apps.goals.models import Goal, PendingRollup
 from goalcascade.celery import app as celery_app
 from tests.factories import GoalFactory, MetricFactory, PersonFactory, cascade
+from tests.integration.processes import Process, start_worker, wait_until
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 @pytest.fixture
-def broker(db, redis_url, settings, monkeypatch) -> Iterator[redis.Redis]:
-    """Tasks go through Redis (not eager); no drain is on its way yet."""
-    settings.ROLLUP_COALESCE_SECONDS = 0.3
-    monkeypatch.setattr(dirty, "_next_wake", 0.0)
-    client = redis.Redis.from_url(redis_url)
-    celery_app.control.purge()
-    celery_app.conf.task_always_eager = False
-    yield client
-    celery_app.conf.task_always_eager = True
-    celery_app.control.purge()
-
-
-@pytest.fixture
-def worker(postgres, broker, redis_url, tmp_path) -> Iterator[subprocess.Popen]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": redis_url,
-        "ROLLUP_COALESCE_SECONDS": "0.3",
-        "DJANGO_SETTINGS_MODULE": "goalcascade.settings",
-    }
-    log_path = tmp_path / "celery-worker.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "goalcascade",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"ci-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+def worker(postgres, broker, redis_url, tmp_path) -> Iterator[Process]:
+    process = start_worker(redis_url, tmp_path / "celery-worker.log", "ci")
     try:
-        _wait_until(
+        wait_until(
             lambda: celery_app.control.ping(timeout=0.5),
             timeout=60,
             what="the worker to answer a ping",
-            log_path=log_path,
+            log_path=process.log_path,
         )
-        proc.log_path = log_path
-        yield proc
+        yield process
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-def _wait_until(predicate, *, timeout: float, what: str, log_path: Path | None = None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.2)
-    tail = log_path.read_text()[-3000:] if log_path and log_path.exists() else ""
-    pytest.fail(f"timed out after {timeout}s waiting for {what}\n--- worker log ---\n{tail}")
+        process.stop()
 
 
 def _progress(goal) -> float:
@@ -118,7 +46,7 @@ def test_a_worker_rolls_a_checkin_up_to_the_root(worker):
 
     metric_services.checkin_record(actor=PersonFactory(), metric=metric, value=6, confidence=8, note="via worker")
 
-    _wait_until(
+    wait_until(
         lambda: _progress(intent) == pytest.approx(0.6),
         timeout=30,
         what="the intent to show 60%",
