@@ -15,4 +15,7 @@ RUN DEBUG=true python manage.py collectstatic --noinput
 RUN useradd --system --uid 1000 goalcascade && mkdir -p /app/media && chown goalcascade /app/media
 USER goalcascade
 EXPOSE 8000
-CMD ["gunicorn", "goalcascade.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Requests are short: long work (exports, rollups) runs in Celery. A worker stuck past 60 s is restarted;
+# recycling after ~2,000 requests bounds the memory any one worker can accumulate.
+CMD ["gunicorn", "goalcascade.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", \
+     "--graceful-timeout", "30", "--max-requests", "2000", "--max-requests-jitter", "200", "--access-logfile", "-"]

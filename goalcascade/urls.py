@@ -1,14 +1,10 @@
 from django.contrib import admin
-from django.http import HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from apps.goals.views import home
 
-
-def healthz(_request):
-    return HttpResponse("ok", content_type="text/plain")
-
+from .health import healthz
 
 urlpatterns = [
     path("", home.home, name="home"),

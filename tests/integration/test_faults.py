@@ -128,6 +128,8 @@ def test_a_redis_outage_costs_freshness_not_check_ins(stack):
 
     send(5)
     stack["redis"].stop()
+    health = json.load(urllib.request.urlopen(stack["base"].removesuffix("/api/v1") + "/healthz", timeout=10))
+    assert (health["status"], health["components"]["broker"]) == ("degraded", "down")
     outage_ends = time.monotonic() + 10
     while time.monotonic() < outage_ends:
         send(1, pause=0.4)
