@@ -9,6 +9,11 @@ from django.db.models import TextChoices
 MAX_ABS_VALUE = Decimal("1e16")
 # Ids are 64-bit: a larger number cannot name anything (and SQLite refuses to compare with it).
 MAX_ID = 2**63 - 1
+# Free text (a goal's why, description and identity, a check-in's note): room for any honest use, and a bound
+# so that no client stores megabytes in a field that every page, export and API list shows.
+MAX_TEXT_LENGTH = 10_000
+# Names and titles, as their columns hold them.
+MAX_NAME_LENGTH = 300
 # Weights are relative; a cap keeps every weighted sum of a rollup finite (math.fsum overflows near 1e308).
 MAX_WEIGHT = 1_000_000
 
@@ -61,3 +66,16 @@ def check_known_fields(fields: Iterable[str], allowed: Iterable[str]) -> None:
     unknown = set(fields) - set(allowed)
     if unknown:
         raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+
+
+def check_text(value, field: str, max_length: int = MAX_TEXT_LENGTH) -> str:
+    """Text that the database can hold: a string of at most `max_length` characters, without NUL characters."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError({field: "Enter text."})
+    if len(value) > max_length:
+        raise ValidationError({field: f"At most {max_length:,} characters, not {len(value):,}."})
+    if "\x00" in value:
+        raise ValidationError({field: "Text cannot contain NUL characters."})
+    return value

@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from apps.core.history import diff, record_change, snapshot
 from apps.core.models import ObjectChange
-from apps.core.validation import check_choice, check_int_range, check_known_fields, check_weight, to_decimal
+from apps.core.validation import (
+    MAX_NAME_LENGTH,
+    check_choice,
+    check_int_range,
+    check_known_fields,
+    check_text,
+    check_weight,
+    to_decimal,
+)
 from apps.cycles.models import Cycle
 from apps.org.models import Person, Unit
 
@@ -32,13 +40,21 @@ EDITABLE_FIELDS = (
     "identity",
     "motivation",
 )
+# Free text of a goal, bounded by MAX_TEXT_LENGTH.
+TEXT_FIELDS = {"description", "why", "identity"}
 # Changing one of these changes the goal's progress or what its parent counts.
 PROGRESS_FIELDS = {"weight", "status", "progress_source", "manual_progress"}
 
 
 def _check_title(title: str) -> None:
-    if not title or not title.strip():
+    if not isinstance(title, str) or not title.strip():
         raise ValidationError({"title": "A goal needs a title."})
+    check_text(title, "title", MAX_NAME_LENGTH)
+
+
+def _check_texts(fields: dict) -> None:
+    for name in TEXT_FIELDS & set(fields):
+        check_text(fields[name], name)
 
 
 @transaction.atomic
@@ -61,6 +77,7 @@ def goal_create(
     motivation: str = "",
 ) -> Goal:
     _check_title(title)
+    _check_texts({"description": description, "why": why, "identity": identity})
     rules.check_attributes(
         layer=layer,
         weight=weight,
@@ -129,6 +146,7 @@ def goal_update(*, actor: Person | None, goal: Goal, **fields) -> Goal:
     if "parent" in fields:
         raise ValidationError({"parent": "Use move to put a goal under another parent."})
     check_known_fields(fields, EDITABLE_FIELDS)
+    _check_texts(fields)
     if "title" in fields:
         _check_title(fields["title"])
         fields["title"] = fields["title"].strip()
@@ -206,6 +224,12 @@ def goal_restore(*, actor: Person | None, goal: Goal) -> Goal:
 METRIC_FIELDS = ("name", "unit", "start", "target", "current", "weight")
 
 
+def _check_metric_name(name) -> None:
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationError({"name": "A metric needs a name."})
+    check_text(name, "name", MAX_NAME_LENGTH)
+
+
 def _check_goal_open(goal: Goal) -> None:
     if goal.archived_at is not None:
         raise ValidationError({"goal": "This goal is archived: restore it before changing its metrics."})
@@ -224,8 +248,7 @@ def metric_create(
     weight: float = 1.0,
 ) -> Metric:
     _check_goal_open(goal)
-    if not name or not name.strip():
-        raise ValidationError({"name": "A metric needs a name."})
+    _check_metric_name(name)
     check_choice(unit, Metric.Unit, "unit")
     start, target = to_decimal(start, "start"), to_decimal(target, "target")
     current = start if current is None else to_decimal(current, "current")
@@ -260,8 +283,8 @@ def metric_update(*, actor: Person | None, metric: Metric, **fields) -> Metric:
         fields["weight"] = check_weight(fields["weight"])
     if "unit" in fields:
         check_choice(fields["unit"], Metric.Unit, "unit")
-    if "name" in fields and not str(fields["name"]).strip():
-        raise ValidationError({"name": "A metric needs a name."})
+    if "name" in fields:
+        _check_metric_name(fields["name"])
     before = snapshot(metric, fields)
     for name, value in fields.items():
         setattr(metric, name, value)
@@ -300,7 +323,7 @@ def checkin_record(
         metric=metric,
         value=value,
         confidence=check_int_range(confidence, "confidence", 0, 10, "Confidence"),
-        note=note or "",
+        note=check_text(note, "note"),
         health=check_choice(health, Health, "health") if health else "",
         author=actor,
     )

@@ -7,7 +7,8 @@ the database cannot hold) is the client's request failing against the current st
 
 import logging
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from rest_framework import exceptions
@@ -34,6 +35,11 @@ def exception_handler(exc, context):
     elif isinstance(exc, exceptions.ParseError):
         # A body that is not JSON is bad input like any other: the same {field: [messages]} shape.
         exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(exc.detail)]})
+    elif isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = exceptions.ValidationError(
+            {api_settings.NON_FIELD_ERRORS_KEY: [f"The request body is larger than {limit:,} bytes."]}
+        )
     elif isinstance(exc, IntegrityError | DataError):
         logger.warning("Write refused by the database: %s", exc)
         exc = exceptions.ValidationError(
