@@ -1,10 +1,12 @@
 """POST /api/v1/people/import/: the org-chart import over the API — HR and admins only, all or nothing."""
 
+import time
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.org.models import Person, Unit
-from tests.org.importfiles import csv_file, person, xlsx_file
+from tests.org.importfiles import csv_file, person, xlsx_file, xlsx_of_empty_rows
 
 URL = "/api/v1/people/import/"
 ORG = (
@@ -76,3 +78,39 @@ def test_only_hr_and_admins_import(as_role, cast, role):
 
 def test_without_credentials_it_is_401(client_for, cast):
     assert upload(client_for(None), csv_file(*ORG)).status_code == 401
+
+
+def test_a_two_million_row_workbook_is_refused_quickly_without_reading_its_cells(as_role, cast):
+    bomb = xlsx_of_empty_rows(2_000_000)
+    assert len(bomb) < 5 * 2**20  # small zipped: the row count, not the size, must stop it
+    started = time.monotonic()
+    response = upload(as_role("hr"), bomb, name="people.xlsx")
+    assert response.status_code == 400
+    assert response.json()["problems"] == [
+        {"row": None, "column": "", "message": "The file has more than 200,000 rows: split it."}
+    ]
+    assert time.monotonic() - started < 5
+
+
+def test_a_workbook_within_the_row_limit_is_read(as_role, cast):
+    response = upload(as_role("hr"), xlsx_of_empty_rows(10), name="people.xlsx", query="?dry_run=true")
+    assert response.status_code == 400
+    assert "header" in response.json()["problems"][0]["message"]  # it got as far as looking for the header
+
+
+def test_a_too_deep_unit_path_is_refused_by_the_dry_run_as_by_the_import(as_role, cast):
+    deep = "/".join(f"Level {n}" for n in range(1000))
+    for query in ("?dry_run=true", ""):
+        response = upload(as_role("hr"), csv_file(person("E1", unit=deep)), query=query)
+        assert response.status_code == 400
+        [problem] = response.json()["problems"]
+        assert (problem["row"], problem["column"]) == (2, "unit_path")
+        assert "1,000 levels" in problem["message"]
+
+
+def test_a_nul_byte_in_a_cell_is_named_by_row_and_column(as_role, cast):
+    response = upload(as_role("hr"), csv_file(person("E1", name="Ada\x00Chief")))
+    assert response.status_code == 400
+    [problem] = response.json()["problems"]
+    assert (problem["row"], problem["column"]) == (2, "name")
+    assert "NUL" in problem["message"]

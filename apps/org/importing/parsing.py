@@ -7,11 +7,13 @@ row 1 (or the first non-blank row), blank rows are skipped but still counted.
 
 import csv
 import io
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from xml.etree import ElementTree
 
 import openpyxl
 
@@ -20,6 +22,8 @@ COLUMNS = ("employee_id", "name", "email", "unit_path", "manager_id", "role", "a
 REQUIRED_COLUMNS = ("employee_id", "name", "email", "unit_path")
 # An XLSX is a zip: refuse one that unpacks to far more than any HR file (a decompression bomb).
 MAX_XLSX_UNPACKED_BYTES = 500 * 1024 * 1024
+# An organisation of 100,000 people fits twice; more rows than this is not an org chart (or a bomb of empty rows).
+MAX_ROWS = 200_000
 XLSX_MAGIC = b"PK\x03\x04"
 OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"
 DELIMITERS = ",;\t"
@@ -64,10 +68,31 @@ class UnreadableFile(Exception):
 def read_file(data: bytes, filename: str = "") -> Sheet:
     """The rows of a CSV or XLSX file (told apart by content, not name), or the reason it cannot be read."""
     try:
+        check_size(data)
         cells = _xlsx_cells(data) if data.startswith(XLSX_MAGIC) else _csv_cells(data, filename)
         return _sheet(cells)
     except UnreadableFile as exc:
         return Sheet(rows=[], columns=frozenset(), ignored_columns=[], problems=[Problem(None, "", str(exc))])
+
+
+def size_problem(data: bytes) -> Problem | None:
+    """Whether the file is too large to import, found without parsing it (a second or so for any file)."""
+    try:
+        check_size(data)
+    except UnreadableFile as exc:
+        return Problem(None, "", str(exc))
+    return None
+
+
+def check_size(data: bytes) -> None:
+    """Refuse, before reading a cell, a file with more than MAX_ROWS rows or an XLSX that unpacks too large."""
+    if data.startswith(XLSX_MAGIC):
+        _check_unpacked_size(data)
+        rows = _xlsx_row_count(data)
+    else:
+        rows = data.count(b"\n") + 1  # a bound: quoted cells may span lines
+    if rows > MAX_ROWS:
+        raise UnreadableFile(f"The file has more than {MAX_ROWS:,} rows: split it.")
 
 
 def normalise_header(name: str) -> str:
@@ -86,7 +111,12 @@ def _sheet(cells: Iterator[tuple[int, list[str]]]) -> Sheet:
     positions, ignored, problems = _read_header(*header_row)
     if problems:
         return Sheet(rows=[], columns=frozenset(positions), ignored_columns=ignored, problems=problems)
-    rows = [_row(number, values, positions) for number, values in cells if any(values)]
+    rows = []
+    for number, values in cells:
+        if any(values):
+            rows.append(_row(number, values, positions))
+        if number > MAX_ROWS + 1:  # the header and MAX_ROWS people, blank rows included
+            raise UnreadableFile(f"The file has more than {MAX_ROWS:,} rows: split it.")
     if not rows:
         problems.append(Problem(None, "", "The file has a header but no people: nothing to import."))
     return Sheet(rows=rows, columns=frozenset(positions), ignored_columns=ignored, problems=problems)
@@ -194,6 +224,35 @@ def _check_unpacked_size(data: bytes) -> None:
         raise UnreadableFile("The file looks like an .xlsx workbook but is damaged.") from None
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise UnreadableFile("The workbook unpacks to more than 500 MB: split it, or save it as CSV.")
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _xlsx_row_count(data: bytes) -> int:
+    """How many rows the first worksheet holds, counted in its XML as it unpacks (no cell is parsed)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(_first_sheet_path(archive)) as sheet:
+            count, tail = 0, b""
+            for chunk in iter(lambda: sheet.read(1 << 20), b""):
+                block = tail + chunk
+                count += len(_ROW_TAG.findall(block))
+                tail = block[-16:]
+                count -= len(_ROW_TAG.findall(tail))  # counted again with the next chunk
+            return count + len(_ROW_TAG.findall(tail))
+    except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError):
+        raise UnreadableFile("The file looks like an .xlsx workbook but is damaged.") from None
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str:
+    """The part of the workbook's first sheet (the one the import reads), from workbook.xml and its relationships."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    first = next(element for element in workbook.iter() if element.tag.endswith("}sheet"))
+    relation_id = first.attrib[_RELATIONSHIPS]
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next(r.attrib["Target"] for r in relations if r.attrib.get("Id") == relation_id)
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
 
 
 def _cell_text(value) -> str:

@@ -28,6 +28,8 @@ EMPLOYEE_ID_MAX = Person._meta.get_field("employee_id").max_length
 NAME_MAX = Person._meta.get_field("name").max_length
 EMAIL_MAX = Person._meta.get_field("email").max_length
 UNIT_NAME_MAX = Unit._meta.get_field("name").max_length
+# Company / division / department / region / team, with room to spare: deeper is a broken file, not an organisation.
+UNIT_DEPTH_MAX = 15
 
 
 @dataclass(slots=True)
@@ -54,11 +56,17 @@ def check_row(row: Row) -> tuple[Entry, list[Problem]]:
     values = {}
     for column, check in CHECKS.items():
         try:
-            values[column] = check(row.get(column))
+            values[column] = check(_no_nul(row.get(column)))
         except CellError as exc:
             problems.append(Problem(row.number, column, str(exc)))
             values[column] = FALLBACK[column]
     return Entry(row=row.number, **values), problems
+
+
+def _no_nul(value: str | None) -> str | None:
+    if value and "\x00" in value:
+        raise CellError("The cell contains a NUL character, which no text field can hold: re-export the file.")
+    return value
 
 
 def _employee_id(value: str | None) -> str:
@@ -94,6 +102,8 @@ def _unit_path(value: str | None) -> tuple[str, ...]:
     if not value:
         raise CellError("Missing unit path, e.g. Company/Sales/APAC.")
     parts = tuple(part.strip() for part in value.split(PATH_SEPARATOR))
+    if len(parts) > UNIT_DEPTH_MAX:
+        raise CellError(f"The unit path has {len(parts):,} levels; an organisation goes at most {UNIT_DEPTH_MAX} deep.")
     for position, part in enumerate(parts, start=1):
         if not part:
             raise CellError(f"The unit path {value!r} has an empty part (part {position}): remove the extra '/'.")
