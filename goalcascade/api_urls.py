@@ -6,12 +6,13 @@ from rest_framework.routers import DefaultRouter
 from apps.core.api.views import not_found
 from apps.cycles.api.views import CycleViewSet
 from apps.goals.api.views import GoalViewSet, MetricViewSet
-from apps.org.api.views import PersonViewSet, TokenView, UnitViewSet
+from apps.org.api.views import ImportJobViewSet, PersonViewSet, TokenView, UnitViewSet
 from apps.reports.api.views import AlignmentReportView, ExportJobViewSet
 
 router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("units", UnitViewSet, basename="unit")
+router.register("people/import-jobs", ImportJobViewSet, basename="import-job")
 router.register("people", PersonViewSet, basename="person")
 router.register("cycles", CycleViewSet, basename="cycle")
 router.register("goals", GoalViewSet, basename="goal")

@@ -248,6 +248,8 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-full-recompute": {"task": "apps.goals.tasks.recompute_all_progress", "schedule": 24 * 3600},
     # Export files are kept EXPORT_EXPIRES_HOURS; this deletes them once they have expired.
     "hourly-expired-exports": {"task": "apps.reports.tasks.delete_expired_exports", "schedule": 3600},
+    # Uploaded org charts are kept IMPORT_KEEP_HOURS after their job finished; stalled jobs are failed.
+    "hourly-import-tidy": {"task": "apps.org.tasks.tidy_import_jobs", "schedule": 3600},
 }
 
 # --- Domain knobs ---------------------------------------------------------------------
@@ -259,6 +261,10 @@ STALE_AFTER_DAYS = int(env_float("STALE_AFTER_DAYS", 14))
 ALIGNMENT_GAP_THRESHOLD = env_float("ALIGNMENT_GAP_THRESHOLD", 0.25)
 # Reports of up to this many people download at once; larger ones are built by an export job.
 EXPORT_INLINE_MAX_PEOPLE = int(env_float("EXPORT_INLINE_MAX_PEOPLE", 5000))
+# How long an uploaded org chart is kept after its check or import finished (to import it after the check).
+IMPORT_KEEP_HOURS = env_float("IMPORT_KEEP_HOURS", 24)
+# Org charts of up to this many rows import within the API request; larger ones answer 202 with a job.
+IMPORT_INLINE_MAX_ROWS = int(env_float("IMPORT_INLINE_MAX_ROWS", 5000))
 # How long an export job's file can be downloaded before it is deleted.
 EXPORT_EXPIRES_HOURS = env_float("EXPORT_EXPIRES_HOURS", 24)
 

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from mptt.admin import MPTTModelAdmin
 
+from apps.core.admin import ReadOnlyAdmin
+
 from . import services
-from .models import Person, Unit
+from .models import ImportJob, Person, Unit
 
 
 @admin.register(Unit)
@@ -46,3 +48,12 @@ class PersonAdmin(UserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    """Import jobs are started from the import page and the API; the admin only looks."""
+
+    list_display = ("id", "filename", "dry_run", "status", "applied", "requested_by", "created", "finished_at")
+    list_filter = ("status", "dry_run")
+    list_select_related = ("requested_by",)

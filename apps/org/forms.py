@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .importing import COLUMNS
+from .importing import COLUMNS, size_problems
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 FILE_TYPES = (".csv", ".xlsx")
@@ -28,4 +28,8 @@ class PeopleFileForm(forms.Form):
             )
         if not upload.name.lower().endswith(FILE_TYPES):
             raise ValidationError("Upload a .csv or .xlsx file (save older .xls files as .xlsx).")
+        problems = size_problems(upload.read())
+        upload.seek(0)
+        if problems:
+            raise ValidationError(problems[0].message)
         return upload

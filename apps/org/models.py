@@ -82,3 +82,43 @@ class Person(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.username
+
+
+class ImportJob(models.Model):
+    """One org-chart file checked (a dry run) or imported in the background (apps.org.tasks.run_import).
+
+    The request only stores the file; a worker reads, checks and — unless it is a dry run — writes it, all or
+    nothing, and leaves what happened in `result` (counts, problems, warnings and, for the page, the first
+    changes of each kind). Visible to whoever asked for it and to admins. The file lives in the default storage,
+    never under a public URL, and is deleted once the job has been finished for IMPORT_KEEP_HOURS.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        REFUSED = "refused", "Refused: the file has problems"
+        FAILED = "failed", "Failed"
+
+    requested_by = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="import_jobs")
+    filename = models.CharField(max_length=255)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True, max_length=255)
+    dry_run = models.BooleanField(default=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    applied = models.BooleanField(default=False)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created", "-id")
+        indexes = [models.Index(fields=("requested_by", "-created"))]
+
+    def __str__(self) -> str:
+        return f"{'Check' if self.dry_run else 'Import'} of {self.filename} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)

@@ -8,8 +8,10 @@ apps.goals.permissions; who may see reports, in apps.reports.permissions.
 
 from functools import cached_property
 
+from django.db.models import QuerySet
+
 from . import selectors
-from .models import Person
+from .models import ImportJob, Person
 
 Role = Person.Role
 
@@ -74,3 +76,12 @@ def can_change_person(actor, person: Person) -> bool:
 def can_assign_role(actor, role: str) -> bool:
     """Only an admin makes someone an admin."""
     return can_manage_org(actor) and (access_for(actor).is_admin or role != Role.ADMIN)
+
+
+def visible_import_jobs(person, queryset: QuerySet[ImportJob] | None = None) -> QuerySet[ImportJob]:
+    """Import jobs of a person who may import: their own; an admin's, everyone's. Others' do not exist for them."""
+    queryset = ImportJob.objects.all() if queryset is None else queryset
+    access = access_for(person)
+    if access is None or not can_manage_org(person):
+        return queryset.none()
+    return queryset if access.is_admin else queryset.filter(requested_by_id=person.pk)

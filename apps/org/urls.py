@@ -6,5 +6,5 @@ app_name = "org"
 
 urlpatterns = [
     path("people/import/", views.people_import, name="people-import"),
-    path("people/import/<slug:token>/", views.people_import_preview, name="people-import-preview"),
+    path("people/import/jobs/<int:pk>/", views.people_import_job, name="people-import-job"),
 ]

@@ -1,19 +1,17 @@
-"""Organisation pages for HR: the people import (upload → preview → confirm). Thin: the rules are in
-apps.org.importing, access in apps.goals.permissions."""
+"""Organisation pages for HR: the people import (upload → check in the background → confirm → import in the
+background). Thin: the rules are in apps.org.importing, access in apps.org.permissions."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from apps.org import permissions
 
-from . import import_uploads, importing
 from .forms import PeopleFileForm
-from .importing import ImportPlan
+from .importing import jobs
+from .models import ImportJob
 
-PROBLEMS_SHOWN = 1000  # every problem when a file has a few; the command lists them all
-CHANGES_SHOWN = 50  # per kind of change in the preview
+RECENT_JOBS = 10
 
 
 def _require_org_manager(request) -> None:
@@ -27,55 +25,26 @@ def people_import(request):
     form = PeopleFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        token = import_uploads.keep(owner=request.user, name=upload.name, data=upload.read())
-        return redirect("org:people-import-preview", token=token)
-    return render(request, "org/import_upload.html", {"form": form})
+        job = jobs.import_job_create(actor=request.user, data=upload.read(), filename=upload.name, dry_run=True)
+        return redirect("org:people-import-job", pk=job.pk)
+    recent = permissions.visible_import_jobs(request.user).filter(requested_by=request.user)[:RECENT_JOBS]
+    return render(request, "org/import_upload.html", {"form": form, "recent": recent})
 
 
 @login_required
-def people_import_preview(request, token: str):
-    """GET: what the upload would change, or its problems. POST: import it (checked again, in one transaction)."""
+def people_import_job(request, pk: int):
+    """GET: the check's or import's progress, then its outcome. POST on a clean check: import the same file."""
     _require_org_manager(request)
-    upload = import_uploads.fetch(owner=request.user, token=token)
-    if upload is None:
-        messages.error(request, "That upload has expired or was already imported: upload the file again.")
-        return redirect("org:people-import")
-    if request.method == "POST":
-        plan = importing.import_people(actor=request.user, data=upload.data, filename=upload.name)
-        if plan.applied:
-            import_uploads.discard(owner=request.user, token=token)
-            messages.success(request, f"Imported {upload.name}: {plan.summary()}")
-            return redirect("org:people-import")
-        messages.error(request, "Nothing was imported: the file no longer fits the organisation as it is now.")
-    else:
-        plan = importing.plan_import(actor=request.user, data=upload.data, filename=upload.name)
-    return render(request, "org/import_preview.html", _preview(plan, upload.name, token))
+    job = get_object_or_404(permissions.visible_import_jobs(request.user), pk=pk)
+    if request.method == "POST" and _confirmable(job):
+        started = jobs.import_job_again(actor=request.user, job=job, dry_run=False)
+        return redirect("org:people-import-job", pk=started.pk)
+    template = "org/_import_job_status.html" if request.htmx else "org/import_job.html"
+    context = {"job": job, "result": job.result, "confirmable": _confirmable(job), "shown": jobs.CHANGES_KEPT}
+    return render(request, template, context)
 
 
-def _preview(plan: ImportPlan, filename: str, token: str) -> dict:
-    return {
-        "plan": plan,
-        "filename": filename,
-        "token": token,
-        "counts": plan.counts,
-        "problems": plan.problems[:PROBLEMS_SHOWN],
-        "new_units": ["/".join(path) for path in plan.new_units[:CHANGES_SHOWN]],
-        "creates": [_created(plan, change) for change in plan.creates[:CHANGES_SHOWN]],
-        "updates": [_changed(plan, change) for change in plan.updates[:CHANGES_SHOWN]],
-        "deactivations": [_changed(plan, change) for change in plan.deactivations[:CHANGES_SHOWN]],
-        "shown": CHANGES_SHOWN,
-    }
-
-
-def _created(plan: ImportPlan, change) -> dict:
-    values = {column: new for column, _, new in plan.describe(change)}
-    return {
-        "row": change.row,
-        "employee_id": change.employee_id,
-        "username": plan.usernames[change.employee_id],
-        **values,
-    }
-
-
-def _changed(plan: ImportPlan, change) -> dict:
-    return {"row": change.row, "employee_id": change.employee_id, "name": change.name, "fields": plan.describe(change)}
+def _confirmable(job: ImportJob) -> bool:
+    return (
+        job.dry_run and job.status == ImportJob.Status.DONE and bool(job.result.get("has_changes")) and bool(job.file)
+    )

@@ -19,3 +19,12 @@ class ManagesOrg(drf_permissions.BasePermission):
 class CanChangePerson(ObjectRule):
     rule = permissions.can_change_person
     message = "Only an admin changes an admin's account."
+
+
+class CanImport(drf_permissions.BasePermission):
+    """Import jobs, read or started: HR and admins only."""
+
+    message = "Only HR and admins import people."
+
+    def has_permission(self, request, view) -> bool:
+        return permissions.can_manage_org(request.user)

@@ -1,13 +1,14 @@
 """Units and people over the API: shape checks here, the rules in apps.org.services."""
 
 from django.db import transaction
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from apps.core.api.fields import IdRelatedField
 
 from .. import services
-from ..models import Person, Unit
+from ..models import ImportJob, Person, Unit
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -174,3 +175,72 @@ class ImportRefusedSerializer(serializers.Serializer):
     non_field_errors = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="What is wrong with the request as a whole."
     )
+
+
+class ImportJobCreateSerializer(ImportUploadSerializer):
+    dry_run = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Check and count only, write nothing (the job's `applied` stays false).",
+    )
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    """An org-chart check (dry run) or import, run by a worker; poll it until `status` is done, refused or failed."""
+
+    requested_by = serializers.IntegerField(source="requested_by_id", help_text="Who started it (id of people/).")
+    counts = serializers.SerializerMethodField(help_text="What the import did (or would do); null until finished.")
+    problems = serializers.SerializerMethodField(
+        help_text="When refused: the file's problems by row and column (the first 1,000); nothing was changed."
+    )
+    problem_count = serializers.SerializerMethodField(help_text="How many problems the file has in all.")
+    warnings = serializers.SerializerMethodField(help_text="Things worth a look that do not stop the import.")
+
+    class Meta:
+        model = ImportJob
+        fields = (
+            "id",
+            "filename",
+            "dry_run",
+            "status",
+            "applied",
+            "counts",
+            "problems",
+            "problem_count",
+            "warnings",
+            "error",
+            "requested_by",
+            "created",
+            "started_at",
+            "finished_at",
+        )
+        read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The job's id."},
+            "filename": {"help_text": "The uploaded file's name."},
+            "dry_run": {"help_text": "A check only: nothing is written."},
+            "status": {
+                "help_text": "queued, running, done (checked, or imported), refused (the file has problems) or failed."
+            },
+            "applied": {"help_text": "Whether the import was written."},
+            "error": {"help_text": "Why the job failed (status failed); nothing was written."},
+            "created": {"help_text": "When the file was uploaded."},
+            "started_at": {"help_text": "When a worker took the job up; null while queued."},
+            "finished_at": {"help_text": "When the job finished; null until then."},
+        }
+
+    @extend_schema_field(ImportCountsSerializer(allow_null=True))
+    def get_counts(self, job: ImportJob) -> dict | None:
+        return job.result.get("counts")
+
+    @extend_schema_field(ImportProblemSerializer(many=True))
+    def get_problems(self, job: ImportJob) -> list:
+        return job.result.get("problems", [])
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_problem_count(self, job: ImportJob) -> int:
+        return job.result.get("problem_count", 0)
+
+    @extend_schema_field(ImportProblemSerializer(many=True))
+    def get_warnings(self, job: ImportJob) -> list:
+        return job.result.get("warnings", [])

@@ -1,7 +1,9 @@
 """The organisation API (units, people) and the token endpoint: thin views over apps.org.services."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -17,11 +19,14 @@ from apps.core.api.viewsets import ApiViewSet
 
 from .. import importing, permissions
 from ..filters import PersonFilterSet, UnitFilterSet
-from ..models import Person, Unit
-from .permissions import CanChangePerson, ManagesOrg
+from ..importing import jobs
+from ..models import ImportJob, Person, Unit
+from .permissions import CanChangePerson, CanImport, ManagesOrg
 from .serializers import (
     CredentialsSerializer,
     ImportFlagsSerializer,
+    ImportJobCreateSerializer,
+    ImportJobSerializer,
     ImportRefusedSerializer,
     ImportResultSerializer,
     ImportUploadSerializer,
@@ -92,7 +97,15 @@ class PersonViewSet(
         "and column. The same file twice changes nothing the second time. `dry_run=true` checks and counts only.",
         request={"multipart/form-data": ImportUploadSerializer},
         parameters=[OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="Check and count, write nothing.")],
-        responses={200: ImportResultSerializer, 400: OpenApiResponse(ImportRefusedSerializer)},
+        responses={
+            200: ImportResultSerializer,
+            202: OpenApiResponse(
+                ImportJobSerializer,
+                description="A file over IMPORT_INLINE_MAX_ROWS rows (5,000 by "
+                "default) runs as an import job: poll the Location (people/import-jobs/{id}/).",
+            ),
+            400: OpenApiResponse(ImportRefusedSerializer),
+        },
     )
     @action(
         detail=False,
@@ -108,11 +121,60 @@ class PersonViewSet(
         file = upload.validated_data["file"]
         flags = ImportFlagsSerializer(data=request.query_params)
         flags.is_valid(raise_exception=True)
-        dry_run = flags.validated_data["dry_run"]
-        plan = importing.import_people(actor=request.user, data=file.read(), filename=file.name, dry_run=dry_run)
+        dry_run, data = flags.validated_data["dry_run"], file.read()
+        if too_large := importing.size_problems(data):
+            return Response({"problems": _problems(too_large)}, status=status.HTTP_400_BAD_REQUEST)
+        if importing.row_bound(data) > settings.IMPORT_INLINE_MAX_ROWS:
+            # Too long to hold a web worker for: the import runs as a job (people/import-jobs/).
+            job = jobs.import_job_create(actor=request.user, data=data, filename=file.name, dry_run=dry_run)
+            return _job_accepted(request, job)
+        plan = importing.import_people(actor=request.user, data=data, filename=file.name, dry_run=dry_run)
         if not plan.ok:
             return Response({"problems": _problems(plan.problems)}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"applied": plan.applied, "counts": plan.counts, "warnings": _problems(plan.warnings)})
+
+
+def _job_accepted(request: Request, job: ImportJob) -> Response:
+    body = ImportJobSerializer(job, context={"request": request}).data
+    location = request.build_absolute_uri(reverse("import-job-detail", args=[job.pk]))
+    return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List import jobs",
+        description="Your org-chart checks and imports (an admin's: "
+        "everyone's), newest first. HR and admins. Paginated.",
+    ),
+    retrieve=extend_schema(
+        summary="Read an import job", description="Poll it until `status` is done, refused or failed."
+    ),
+    create=extend_schema(
+        summary="Check or import an org chart in the background",
+        description="HR and admins. Stores the file and answers 202 at once; a worker checks it (and, unless "
+        "`dry_run`, imports it: all or nothing, as `people/import/`). Poll `Location` for the outcome.",
+        request={"multipart/form-data": ImportJobCreateSerializer},
+        responses={202: ImportJobSerializer, 400: OpenApiResponse(ImportRefusedSerializer)},
+    ),
+)
+class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ApiViewSet):
+    serializer_class = ImportJobSerializer
+    permission_classes = (*ApiViewSet.permission_classes, ManagesOrg, CanImport)
+    parser_classes = (MultiPartParser,)
+
+    def get_queryset(self) -> QuerySet[ImportJob]:
+        return permissions.visible_import_jobs(self.request.user).order_by("-created", "-id")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        params = ImportJobCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        file, data = params.validated_data["file"], params.validated_data["file"].read()
+        if too_large := importing.size_problems(data):
+            return Response({"problems": _problems(too_large)}, status=status.HTTP_400_BAD_REQUEST)
+        job = jobs.import_job_create(
+            actor=request.user, data=data, filename=file.name, dry_run=params.validated_data["dry_run"]
+        )
+        return _job_accepted(request, job)
 
 
 class TokenView(APIView):

@@ -37,7 +37,7 @@ from apps.core.locks import advisory_xact_lock
 from apps.org import permissions, tree
 
 from .applying import apply_plan
-from .parsing import COLUMNS, REQUIRED_COLUMNS, Problem, Sheet, read_file
+from .parsing import COLUMNS, REQUIRED_COLUMNS, Problem, Sheet, read_file, row_bound, size_problems
 from .planning import ImportPlan, PersonChange, build_plan
 from .state import load_state
 
@@ -50,6 +50,8 @@ __all__ = [
     "import_people",
     "plan_import",
     "read_file",
+    "row_bound",
+    "size_problems",
 ]
 
 IMPORT_LOCK = "org.people_import"

@@ -75,23 +75,26 @@ def read_file(data: bytes, filename: str = "") -> Sheet:
         return Sheet(rows=[], columns=frozenset(), ignored_columns=[], problems=[Problem(None, "", str(exc))])
 
 
-def size_problem(data: bytes) -> Problem | None:
-    """Whether the file is too large to import, found without parsing it (a second or so for any file)."""
+def size_problems(data: bytes) -> list[Problem]:
+    """What makes the file too large (or too damaged) to read, found in about a second without parsing a cell."""
     try:
         check_size(data)
     except UnreadableFile as exc:
-        return Problem(None, "", str(exc))
-    return None
+        return [Problem(None, "", str(exc))]
+    return []
+
+
+def row_bound(data: bytes) -> int:
+    """How many rows the file has at most, found without parsing a cell (raises UnreadableFile for a damaged XLSX)."""
+    if data.startswith(XLSX_MAGIC):
+        _check_unpacked_size(data)
+        return _xlsx_row_count(data)
+    return data.count(b"\n") + 1  # a bound: quoted cells may span lines
 
 
 def check_size(data: bytes) -> None:
     """Refuse, before reading a cell, a file with more than MAX_ROWS rows or an XLSX that unpacks too large."""
-    if data.startswith(XLSX_MAGIC):
-        _check_unpacked_size(data)
-        rows = _xlsx_row_count(data)
-    else:
-        rows = data.count(b"\n") + 1  # a bound: quoted cells may span lines
-    if rows > MAX_ROWS:
+    if row_bound(data) > MAX_ROWS:
         raise UnreadableFile(f"The file has more than {MAX_ROWS:,} rows: split it.")
 
 
