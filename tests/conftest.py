@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import override_settings
 
 from goalcascade.celery import app as celery_app
+from tests.eager import set_eager
 from tests.factories import CycleFactory, PersonFactory, UnitFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -49,9 +50,9 @@ def _fast_password_hashing():
 def _eager_celery():
     """The suite runs tasks in-process; the worker integration test switches this off for itself."""
     previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    set_eager(True)
     yield
-    celery_app.conf.task_always_eager = previous
+    set_eager(previous)
 
 
 @pytest.fixture

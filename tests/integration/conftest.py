@@ -5,6 +5,7 @@ import redis
 
 from apps.goals import dirty
 from goalcascade.celery import app as celery_app
+from tests.eager import set_eager
 
 
 @pytest.fixture
@@ -14,7 +15,7 @@ def broker(db, redis_url, settings, monkeypatch) -> Iterator[redis.Redis]:
     monkeypatch.setattr(dirty, "_next_wake", 0.0)
     client = redis.Redis.from_url(redis_url)
     celery_app.control.purge()
-    celery_app.conf.task_always_eager = False
+    set_eager(False)
     yield client
-    celery_app.conf.task_always_eager = True
+    set_eager(True)
     celery_app.control.purge()

@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 from apps.goals import rollup
 from apps.goals import services as goal_services
 from apps.goals.models import CheckIn, Goal, Layer, PendingRollup
-from goalcascade.celery import app as celery_app
+from tests.eager import set_eager
 from tests.factories import GoalFactory, MetricFactory, PersonFactory, cascade
 from tests.integration.processes import PrivateRedis, Process, free_port, start_web, start_worker, wait_until
 
@@ -114,7 +114,7 @@ def _check_in(base: str, token: str, metric_id: int, value: int) -> int:
 
 
 def test_a_redis_outage_costs_freshness_not_check_ins(stack):
-    celery_app.conf.task_always_eager = True
+    set_eager(True)
     intent, metrics = leaf_metrics(20)
     token = Token.objects.create(user=PersonFactory(role="admin", is_superuser=True)).key
     statuses, sent = [], 0

@@ -12,6 +12,7 @@ from apps.goals import services as metric_services
 from apps.goals import tasks
 from apps.goals.models import Goal, PendingRollup
 from goalcascade.celery import app as celery_app
+from tests.eager import set_eager
 from tests.factories import GoalFactory, MetricFactory, PersonFactory, cascade
 from tests.integration.processes import Process, start_worker, wait_until
 
@@ -38,10 +39,10 @@ def _progress(goal) -> float:
 
 
 def test_a_worker_rolls_a_checkin_up_to_the_root(worker):
-    celery_app.conf.task_always_eager = True  # build the starting cascade in-process
+    set_eager(True)  # build the starting cascade in-process
     intent, translational, operational, personal = cascade()
     metric = MetricFactory(goal=personal, start=0, target=10)
-    celery_app.conf.task_always_eager = False
+    set_eager(False)
     assert _progress(intent) == 0.0
 
     metric_services.checkin_record(actor=PersonFactory(), metric=metric, value=6, confidence=8, note="via worker")
@@ -57,10 +58,10 @@ def test_a_worker_rolls_a_checkin_up_to_the_root(worker):
 
 def test_many_changes_in_a_window_are_rolled_up_in_one_pass(broker):
     """Ten check-ins on one cascade schedule a single pending-rollup task, which covers them all."""
-    celery_app.conf.task_always_eager = True
+    set_eager(True)
     intent, _, operational, _ = cascade()
     metrics = [MetricFactory(goal=GoalFactory(layer="personal", parent=operational)) for _ in range(10)]
-    celery_app.conf.task_always_eager = False
+    set_eager(False)
     queued_before = broker.llen("celery")
 
     author = PersonFactory()
