@@ -303,3 +303,32 @@ def test_employee_gets_not_found_and_not_allowed_pages(demo, page, screenshot):
     expect(page.get_by_text("You may see this goal but not change it.")).to_be_visible()
     expect(page.get_by_label("Title")).to_have_count(0)
     screenshot(page, "7-employee-forbidden")
+
+
+def test_hr_checks_an_org_chart_then_imports_it(demo, page, screenshot, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    chart = tmp_path / "people.csv"
+    chart.write_text(
+        "employee_id,name,email,unit_path,manager_id,role,active\n"
+        "N1,Nina North,nina@example.com,Acme Corp/Sales/Nordics,,manager,yes\n"
+        "N2,Nils Nord,nils@example.com,Acme Corp/Sales/Nordics,N1,,yes\n",
+        encoding="utf-8",
+    )
+    log_in(page, "hana")
+    nav(page, "Import people")
+    page.get_by_label("HR file").set_input_files(str(chart))
+    page.get_by_role("button", name="Check the file").click()
+
+    tiles = page.locator(".tile")
+    expect(tiles.filter(has_text="to create").locator(".big")).to_have_text("2")
+    expect(page.get_by_role("row").filter(has_text="Nils Nord")).to_contain_text("Acme Corp/Sales/Nordics")
+    assert not PersonFactory._meta.model.objects.filter(employee_id="N1").exists()  # the check wrote nothing
+    screenshot(page, "6-hr-import-checked")
+
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.get_by_role("status")).to_contain_text("Imported: 2 created")
+    nils = PersonFactory._meta.model.objects.get(employee_id="N2")
+    assert nils.manager.employee_id == "N1" and nils.unit.name == "Nordics"
+    page.get_by_role("link", name="← Import people").click()
+    expect(page.get_by_role("row").filter(has_text="people.csv").first).to_contain_text("Imported")
+    screenshot(page, "7-hr-import-done")
