@@ -32,12 +32,17 @@ def metric_progress(start: Decimal, target: Decimal, current: Decimal) -> float:
     return clamp01(float((Decimal(current) - Decimal(start)) / (Decimal(target) - Decimal(start))))
 
 
+def carries_no_weight(weights: Iterable[float]) -> bool:
+    """Whether inputs that weigh nothing in all leave their weighted mean undefined (none at all, or all at 0)."""
+    return math.fsum(weights) <= 0
+
+
 def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
     """Mean of values weighted by weights, from (weight, value) pairs; None when the weights sum to 0."""
     pairs = list(pairs)
-    total_weight = math.fsum(weight for weight, _ in pairs)
-    if total_weight <= 0:
+    if carries_no_weight(weight for weight, _ in pairs):
         return None
+    total_weight = math.fsum(weight for weight, _ in pairs)
     return clamp01(math.fsum(weight * value for weight, value in pairs) / total_weight)
 
 

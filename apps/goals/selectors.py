@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import Goal, GoalStatus, Layer
-from .progress import health, is_stale
+from .progress import carries_no_weight, health, is_stale
 
 
 def subtree_q(goal: Goal) -> Q:
@@ -133,3 +133,19 @@ def needs_checkin(goal: Goal, today: date | None = None) -> bool:
     return is_stale(
         goal.last_checkin_at or goal.created, today or timezone.localdate(), settings.STALE_AFTER_DAYS, goal.cycle.start
     )
+
+
+def weightless_inputs(goal: Goal, metric_weights: list[float]) -> list[str]:
+    """Which of the goal's inputs exist but weigh nothing in all, so that no figure comes from them: "children"
+    (counted ones: not cancelled, not archived) and "metrics" (in use, their weights given). One query."""
+    children = list(
+        goal.children.filter(archived_at__isnull=True)
+        .exclude(status=GoalStatus.CANCELLED)
+        .values_list("weight", flat=True)
+    )
+    weightless = []
+    if children and carries_no_weight(children):
+        weightless.append("children")
+    if metric_weights and carries_no_weight(metric_weights):
+        weightless.append("metrics")
+    return weightless

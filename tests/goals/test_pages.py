@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from apps.goals import services
 from apps.goals.models import CheckIn, Goal, GoalStatus, Layer
 from tests.api.test_tree_scale import bulk_subtree
 from tests.cast import CHANGEABLE, GOALS, PRIVATE_VISIBLE, ROLES, VISIBLE, build_cast
@@ -356,3 +357,12 @@ def test_the_map_of_a_5000_goal_cascade_opens_with_a_constant_number_of_queries(
     children = reverse("goals:map-children", args=[cast.intent.pk])
     response = _queries(django_assert_max_num_queries, page, "manager", children, 10, HTTP_HX_REQUEST="true")
     assert response.content.decode().count('class="node"') == 52  # 50 bulk translational goals + the cast's two
+
+
+def test_a_parent_whose_children_all_weigh_nothing_says_so(page, cast, commit):
+    with commit():
+        for child in cast.intent.children.all():
+            services.goal_update(actor=None, goal=child, weight=0)
+    body = page("leader", detail(cast.intent)).content.decode()
+    assert "No goal under this one carries any weight" in body
+    assert "carries any weight" not in page("leader", detail(cast.trans)).content.decode()

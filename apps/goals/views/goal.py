@@ -60,11 +60,13 @@ def goal_detail(request, pk: int):
     goal = visible_goal(request, pk)
     visible = permissions.visible_goals(request.user)
     can_change = permissions.can_change_goal(request.user, goal)
+    metrics = metric_rows(goal, request.user)
     context = {
         "goal": goal,
         "ancestors": list(selectors.goal_ancestors(goal)),
         "children": list(selectors.children_of(goal, visible)),
-        "metrics": metric_rows(goal, request.user),
+        "metrics": metrics,
+        "weightless": selectors.weightless_inputs(goal, [row["metric"].weight for row in metrics]),
         "history": list(history_of(goal)[:30]),
         "show_private": permissions.private_fields_visible(request.user, goal),
         "can_change": can_change,
