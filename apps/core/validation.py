@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import TextChoices
 
 MAX_ABS_VALUE = Decimal("1e16")
@@ -79,3 +79,11 @@ def check_text(value, field: str, max_length: int = MAX_TEXT_LENGTH) -> str:
     if "\x00" in value:
         raise ValidationError({field: "Text cannot contain NUL characters."})
     return value
+
+
+class FieldsPermissionDenied(PermissionDenied):
+    """The actor may not write these fields: a 403 that names each field and the rule (`{field: message}`)."""
+
+    def __init__(self, fields: dict[str, str]):
+        self.fields = fields
+        super().__init__(" ".join(f"{name}: {message}" for name, message in fields.items()))

@@ -9,7 +9,7 @@ from mptt.admin import MPTTModelAdmin
 from apps.core.admin import ReadOnlyAdmin
 
 from . import rules, services
-from .models import CheckIn, Goal, Metric
+from .models import PRIVATE_FIELDS, CheckIn, Goal, Layer, Metric
 
 
 class GoalAdminForm(forms.ModelForm):
@@ -74,8 +74,15 @@ class GoalAdmin(MPTTModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        """The reflection on someone else's personal goal is theirs: shown to an admin, never editable."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.layer == Layer.PERSONAL and obj.owner_id != request.user.pk:
+            fields += PRIVATE_FIELDS
+        return fields
+
     def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
+        data = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
         if not change:
             goal = services.goal_create(
                 actor=request.user, layer=form.cleaned_data["layer"], parent=form.cleaned_data["parent"], **data

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from apps.cycles.models import Cycle
 from apps.org.models import Unit
 
-from .models import Goal, GoalStatus, Layer, Metric, Motivation, ProgressSource
+from .models import PRIVATE_FIELDS, Goal, GoalStatus, Layer, Metric, Motivation, ProgressSource
 from .rules import ALLOWED_PARENT_LAYERS
 from .services import METRIC_ERROR_PREFIX
 
@@ -76,10 +76,14 @@ class GoalEditForm(forms.Form):
         choices=[("", "—"), *Motivation.choices], required=False, label="Where this goal comes from"
     )
 
-    def __init__(self, *args, goal: Goal, **kwargs):
+    def __init__(self, *args, goal: Goal, editor=None, **kwargs):
         super().__init__(*args, **kwargs)
         if goal.layer != Layer.PERSONAL:
             del self.fields["identity"], self.fields["motivation"]
+        elif editor is not None and editor.pk != goal.owner_id:
+            # The reflection is the owner's own words: nobody else edits it (rules.check_private_write).
+            for name in PRIVATE_FIELDS:
+                del self.fields[name]
 
 
 class FirstMetricMixin:

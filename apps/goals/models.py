@@ -52,6 +52,10 @@ class Motivation(models.TextChoices):
     PRESSURE = "pressure", "Pressure to deliver"
 
 
+# A personal goal's reflection: the owner's own words (DESIGN.md "Whose words are whose").
+PRIVATE_FIELDS = ("why", "identity", "motivation")
+
+
 def _cascade_helper_instead(name: str, helper: str):
     def refuse(self, *args, **kwargs):
         raise TypeError(

@@ -43,10 +43,10 @@ from apps.org import selectors as org
 from apps.org.models import Person, Unit
 from apps.org.permissions import Role, access_for
 
-from .models import Goal, GoalStatus, Layer, Metric
+from .models import PRIVATE_FIELDS, Goal, GoalStatus, Layer, Metric
 
 CASCADE_TEAM_LAYERS = (Layer.TRANSLATIONAL, Layer.OPERATIONAL)
-PRIVATE_FIELDS = ("why", "identity", "motivation")
+__all__ = ["PRIVATE_FIELDS"]
 
 
 def _owner_unit_id(goal: Goal) -> int | None:

@@ -6,11 +6,11 @@ to the field. Every violation raises a ValidationError naming the field and the 
 
 from django.core.exceptions import ValidationError
 
-from apps.core.validation import check_choice, check_fraction, check_weight
+from apps.core.validation import FieldsPermissionDenied, check_choice, check_fraction, check_weight
 from apps.cycles.models import Cycle
 from apps.cycles.selectors import cycle_subtree_ids
 
-from .models import Goal, GoalStatus, Layer, Motivation, ProgressSource
+from .models import PRIVATE_FIELDS, Goal, GoalStatus, Layer, Motivation, ProgressSource
 
 # Which layers may sit directly under which.
 ALLOWED_PARENT_LAYERS: dict[str, tuple[str, ...]] = {
@@ -91,6 +91,19 @@ def check_goals_fit_moved_cycle(cycle: Cycle) -> None:
                 "longer contain this cycle: move that goal first."
             }
         )
+
+
+def check_private_write(*, actor, layer: str, owner_id: int, fields: dict, creating: bool = False) -> None:
+    """Only the owner writes a personal goal's why, identity and motivation: anyone else's write of them (any
+    value, an empty or an unchanged one too — a guess must not be confirmable) is refused, naming each field.
+    On creation, empty values are no write. The system (actor None: imports, jobs) is not a person and may."""
+    if layer != Layer.PERSONAL or actor is None or actor.pk == owner_id:
+        return
+    blank = (None, "") if creating else (None,)
+    written = [name for name in PRIVATE_FIELDS if name in fields and fields[name] not in blank]
+    if written:
+        message = "Only the goal's owner writes their own reflection (why, identity, motivation)."
+        raise FieldsPermissionDenied({name: message for name in written})
 
 
 def check_attributes(

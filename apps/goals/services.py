@@ -78,6 +78,13 @@ def goal_create(
 ) -> Goal:
     _check_title(title)
     _check_texts({"description": description, "why": why, "identity": identity})
+    rules.check_private_write(
+        actor=actor,
+        layer=layer,
+        owner_id=owner.pk,
+        fields={"why": why, "identity": identity, "motivation": motivation},
+        creating=True,
+    )
     rules.check_attributes(
         layer=layer,
         weight=weight,
@@ -147,6 +154,7 @@ def goal_update(*, actor: Person | None, goal: Goal, **fields) -> Goal:
         raise ValidationError({"parent": "Use move to put a goal under another parent."})
     check_known_fields(fields, EDITABLE_FIELDS)
     _check_texts(fields)
+    rules.check_private_write(actor=actor, layer=goal.layer, owner_id=goal.owner_id, fields=fields)
     if "title" in fields:
         _check_title(fields["title"])
         fields["title"] = fields["title"].strip()

@@ -15,6 +15,8 @@ from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from apps.core.validation import FieldsPermissionDenied
+
 logger = logging.getLogger(__name__)
 
 
@@ -30,7 +32,9 @@ def validation_error_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, FieldsPermissionDenied):
+        exc = exceptions.PermissionDenied({name: [message] for name, message in exc.fields.items()})
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_error_detail(exc))
     elif isinstance(exc, exceptions.ParseError):
         # A body that is not JSON is bad input like any other: the same {field: [messages]} shape.

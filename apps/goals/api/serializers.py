@@ -3,7 +3,6 @@ cascade rules, the history and the rollup trigger are the services' (apps.goals.
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -33,8 +32,8 @@ class VisibleGoalField(IdRelatedField):
 
 
 PRIVATE_HELP = (
-    " On a personal goal this is private: null unless you are its owner, in the owner's manager chain, or an admin."
-    " In a write, null leaves it unchanged."
+    " On a personal goal this is private: null unless you are its owner, in the owner's manager chain, or an admin;"
+    " only the owner writes it (anyone else's value is a 403 naming the field). In a write, null leaves it unchanged."
 )
 
 
@@ -189,10 +188,6 @@ class GoalSerializer(serializers.ModelSerializer):
         for name in permissions.PRIVATE_FIELDS:
             if name in attrs and attrs[name] is None:
                 del attrs[name]
-        if not permissions.private_fields_visible(self._user, self.instance):
-            hidden = [name for name in permissions.PRIVATE_FIELDS if name in attrs]
-            if hidden:
-                raise PermissionDenied(f"Only the owner and their managers may change {', '.join(hidden)}.")
         return attrs
 
     def _with_create_defaults(self, attrs: dict) -> dict:

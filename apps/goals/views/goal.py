@@ -91,7 +91,7 @@ def goal_edit(request, pk: int):
         "motivation",
     )
     initial = {name: getattr(goal, name) for name in fields}
-    form = GoalEditForm(request.POST or None, initial=initial, goal=goal)
+    form = GoalEditForm(request.POST or None, initial=initial, goal=goal, editor=request.user)
     if request.method == "POST" and form.is_valid():
         changes = {name: value for name, value in form.cleaned_data.items() if value != initial[name]}
         try:
