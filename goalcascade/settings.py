@@ -62,6 +62,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Sign-in: allauth carries the single sign-on round trips (see "Sign-in" below); sites is its dependency.
+    "django.contrib.sites",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "mptt",
     "django_htmx",
     "rest_framework",
@@ -86,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -148,6 +155,92 @@ STORAGES = {
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Sign-in ---------------------------------------------------------------------------
+# Django's auth views keep /accounts/ (the password form at /accounts/login/, logout, password change);
+# django-allauth only carries the single sign-on round trips under /accounts/sso/. A provider is offered on the
+# login page when its variables are set. apps/org/sso.py matches whoever signs in to an imported person by a
+# verified email; docs/sso.md says why each choice was made.
+# PASSWORD_LOGIN=false: the password form is gone and every password sign-in (form, admin, API token) is refused.
+PASSWORD_LOGIN = env_bool("PASSWORD_LOGIN", True)
+# Email domains whose people get an account by signing in alone (otherwise only imported people may sign in).
+SSO_AUTO_CREATE_DOMAINS = [domain.lower().lstrip("@") for domain in env_list("SSO_AUTO_CREATE_DOMAINS", "")]
+
+
+def env_list_from(env, name: str) -> list[str]:
+    return [item.strip() for item in (env.get(name) or "").split(",") if item.strip()]
+
+
+def sso_providers(env) -> dict:
+    """allauth's SOCIALACCOUNT_PROVIDERS from the environment: an OpenID Connect and a SAML provider, when set."""
+    # Emails in these domains count as verified even without the provider saying so (Entra ID and most SAML
+    # providers send no email_verified): list only domains your provider's directory owns.
+    trusted = [domain.lower().lstrip("@") for domain in env_list_from(env, "SSO_TRUSTED_EMAIL_DOMAINS")]
+    providers: dict = {}
+    if env.get("OIDC_ISSUER") and env.get("OIDC_CLIENT_ID"):
+        app = {
+            "provider_id": "idp",
+            "name": env.get("OIDC_NAME") or "single sign-on",
+            "client_id": env["OIDC_CLIENT_ID"],
+            "secret": env.get("OIDC_CLIENT_SECRET", ""),
+            # The authorization code flow with PKCE; the claims come from the userinfo endpoint.
+            "settings": {"server_url": env["OIDC_ISSUER"].rstrip("/"), "oauth_pkce_enabled": True},
+        }
+        if trusted:
+            app["settings"]["verified_email"] = trusted
+        providers["openid_connect"] = {"OAUTH_PKCE_ENABLED": True, "APPS": [app]}
+    metadata = env.get("SAML_IDP_METADATA_URL") or ""
+    if not metadata and env.get("SAML_IDP_METADATA_FILE"):
+        metadata = Path(env["SAML_IDP_METADATA_FILE"]).resolve().as_uri()
+    if metadata:
+        app = {
+            # The organisation slug in the SAML addresses: /accounts/sso/saml/org/acs/, …/metadata/.
+            "client_id": "org",
+            "name": env.get("SAML_NAME") or "single sign-on (SAML)",
+            "settings": {
+                # The identity provider comes from its metadata (the first one in it, or SAML_IDP_ENTITY_ID).
+                "idp": {"metadata_url": metadata, "entity_id": env.get("SAML_IDP_ENTITY_ID") or None},
+                # Our entity ID, as registered with the provider; allauth's default is our metadata address.
+                "sp": {"entity_id": env.get("SAML_ENTITY_ID") or None},
+                # Only a signed assertion is believed (Entra ID, Okta and Keycloak sign theirs by default).
+                "advanced": {"want_assertion_signed": True},
+                "attribute_mapping": {
+                    "uid": ["urn:oasis:names:tc:SAML:attribute:subject-id"],
+                    "email": [
+                        "urn:oid:0.9.2342.19200300.100.1.3",
+                        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+                        "email",
+                    ],
+                    "name": [
+                        "http://schemas.microsoft.com/identity/claims/displayname",
+                        "urn:oid:2.16.840.1.113730.3.1.241",
+                        "name",
+                    ],
+                },
+            },
+        }
+        if trusted:
+            app["settings"]["verified_email"] = trusted
+        providers["saml"] = {"APPS": [app]}
+    return providers
+
+
+SOCIALACCOUNT_PROVIDERS = sso_providers(os.environ)
+if "saml" in SOCIALACCOUNT_PROVIDERS:
+    # Only then: SAML needs xmlsec, whose native libxml2 must match lxml's, so a site without SAML never loads it.
+    INSTALLED_APPS.append("allauth.socialaccount.providers.saml")
+AUTHENTICATION_BACKENDS = ["apps.org.sso.PasswordBackend"]
+SITE_ID = 1
+# allauth offers no password login, sign-up or email pages of its own: Django's auth views and the app do that.
+SOCIALACCOUNT_ONLY = True
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ADAPTER = "apps.org.sso.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "apps.org.sso.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # apps.org.sso matches by email itself, with the rules of docs/sso.md
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = int(env_float("SSO_REQUESTS_TIMEOUT", 10))
+# --- end of Sign-in -----------------------------------------------------------------------
 
 # --- REST API (/api/v1/) ------------------------------------------------------------
 # Throttle rates are "<number>/<second|minute|hour|day>"; an empty value switches that throttle off.
