@@ -1,5 +1,5 @@
-"""Updating many rows with a different value each, fast: the one bulk writer (rollup figures, metric progress,
-org-chart imports).
+"""Writing many rows in one statement: the bulk writers (rollup figures, metric progress, org-chart imports,
+reads of private reflections).
 
 Django's bulk_update writes `SET f = CASE WHEN id=1 THEN … WHEN id=2 THEN … END`: building those
 expressions costs about a millisecond per row and field in Python, and PostgreSQL scans the
@@ -8,6 +8,7 @@ costs next to nothing; elsewhere (SQLite, the small embedded mode) Django's bulk
 Either way it is one statement per batch.
 """
 
+import json
 from collections.abc import Sequence
 
 from django.db import connection, models
@@ -71,3 +72,26 @@ def _column_values(field: models.Field, values: list) -> list:
     if isinstance(field, _PLAIN_FIELDS):
         return values
     return [field.get_db_prep_save(value, connection) for value in values]
+
+
+def insert_for_each_id(model: type[models.Model], id_field: str, ids: Sequence[int], values: dict) -> None:
+    """Insert one row of `model` per id — `id_field` set to it, the other columns from `values` — in one statement
+    whatever the number of ids (PostgreSQL: unnest of an array; SQLite: json_each of a JSON array), skipping rows
+    that would break a unique constraint."""
+    if not ids:
+        return
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in values]
+    columns = ", ".join(quote(field.column) for field in [model._meta.get_field(id_field), *fields])
+    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
+    if connection.vendor == "postgresql":
+        each, source, array = "v.id", "unnest(%s::bigint[]) AS v(id)", [int(pk) for pk in ids]
+    else:
+        each, source, array = "value", "json_each(%s)", json.dumps([int(pk) for pk in ids])
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT {each}, {placeholders} FROM {source} "
+        "WHERE true ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, array])

@@ -9,7 +9,8 @@ from mptt.admin import MPTTModelAdmin
 from apps.core.admin import ReadOnlyAdmin
 
 from . import rules, services
-from .models import PRIVATE_FIELDS, CheckIn, Goal, Layer, Metric
+from .models import PRIVATE_FIELDS, CheckIn, Goal, Layer, Metric, ReflectionRead
+from .permissions import reflection_read_by_other
 
 
 class GoalAdminForm(forms.ModelForm):
@@ -73,6 +74,16 @@ class GoalAdmin(MPTTModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """An admin reads someone else's reflection here: recorded for its owner, as on the page and the API."""
+        goal = Goal.objects.filter(pk=object_id if str(object_id).isdigit() else None).first()
+        values = {name: getattr(goal, name) for name in PRIVATE_FIELDS} if goal else {}
+        if goal and reflection_read_by_other(request.user, goal.layer, goal.owner_id, values):
+            services.reflection_reads_record(
+                reader=request.user, goal_ids=[goal.pk], channel=ReflectionRead.Channel.ADMIN
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         """The reflection on someone else's personal goal is theirs: shown to an admin, never editable."""

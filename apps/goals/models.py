@@ -240,3 +240,32 @@ class PendingRollup(models.Model):
 
     def __str__(self) -> str:
         return f"Goal #{self.goal_id} to roll up"
+
+
+class ReflectionRead(models.Model):
+    """Someone other than its owner read a personal goal's private reflection (why, identity, motivation).
+
+    The owner sees who read it, where and when (DESIGN.md "Whose words are whose"). Reads by one reader of one
+    goal through one channel within the same hour are one row: `read_at` is the first of them.
+    """
+
+    class Channel(models.TextChoices):
+        API = "api", "API"
+        PAGE = "page", "Goal page"
+        ADMIN = "admin", "Django admin"
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="reflection_reads")
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    hour = models.DateTimeField(help_text="The hour of the read: repeat reads within it are one row.")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("-read_at", "-id")
+        indexes = [models.Index(fields=("goal", "-read_at"))]
+        constraints = [
+            models.UniqueConstraint(fields=("goal", "reader", "channel", "hour"), name="reflection_read_once_an_hour")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reader} read the reflection of goal #{self.goal_id} ({self.channel})"

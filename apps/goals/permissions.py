@@ -109,6 +109,13 @@ def private_fields_visible(person, goal: Goal) -> bool:
     return owner_privacy_lifted(person, goal.owner_id, _owner_unit_id(goal))
 
 
+def reflection_read_by_other(person, goal_layer: str, owner_id: int, values: dict) -> bool:
+    """Whether showing this goal to `person` shows someone else's reflection (a read the owner is told of)."""
+    if goal_layer != Layer.PERSONAL or owner_id == getattr(person, "pk", None):
+        return False
+    return any(values.get(name) not in (None, "") for name in PRIVATE_FIELDS)
+
+
 def owner_privacy_lifted(person, owner_id: int, owner_unit_id: int | None) -> bool:
     """Whether `person` reads the private fields of the personal goals that `owner_id` (in `owner_unit_id`) owns:
     the owner, their manager chain and admins. For goals already known to be visible to `person`."""

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Goal, GoalStatus, Layer
+from .models import Goal, GoalStatus, Layer, ReflectionRead
 from .progress import carries_no_weight, health, is_stale
 
 
@@ -149,3 +149,8 @@ def weightless_inputs(goal: Goal, metric_weights: list[float]) -> list[str]:
     if metric_weights and carries_no_weight(metric_weights):
         weightless.append("metrics")
     return weightless
+
+
+def reflection_readers(goal: Goal) -> QuerySet[ReflectionRead]:
+    """Who read the goal's private reflection, newest first (for its owner's eyes only)."""
+    return ReflectionRead.objects.filter(goal=goal).select_related("reader").order_by("-read_at", "-id")

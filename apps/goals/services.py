@@ -3,10 +3,13 @@
 Each write that moves progress marks the goal for rollup (apps.goals.dirty).
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.bulk import insert_for_each_id
 from apps.core.history import diff, record_change, snapshot
 from apps.core.models import ObjectChange
 from apps.core.validation import (
@@ -23,7 +26,7 @@ from apps.org.models import Person, Unit
 
 from . import rules, tree
 from .dirty import mark_dirty
-from .models import CheckIn, Goal, GoalStatus, Health, Metric, ProgressSource
+from .models import CheckIn, Goal, GoalStatus, Health, Metric, ProgressSource, ReflectionRead
 from .progress import metric_progress
 
 EDITABLE_FIELDS = (
@@ -347,3 +350,18 @@ def _touch_goal(goal: Goal, checkin: CheckIn) -> None:
     """The latest check-in sets the goal's check-in time and the owner's health (blank: computed)."""
     Goal.objects.filter(pk=goal.pk).update(last_checkin_at=checkin.created, health_override=checkin.health)
     goal.last_checkin_at, goal.health_override = checkin.created, checkin.health
+
+
+# --- Reads of private reflections ----------------------------------------------------------
+
+
+def reflection_reads_record(*, reader: Person, goal_ids: Iterable[int], channel: str) -> None:
+    """Record that `reader` read the private reflection of these personal goals (one INSERT; a repeat read within
+    the hour is already recorded). Callers pass only goals whose reflection they showed to someone not its owner."""
+    ids = sorted(set(goal_ids))
+    if not ids or getattr(reader, "pk", None) is None:
+        return
+    now = timezone.now()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    values = {"reader": reader.pk, "channel": channel, "hour": hour, "read_at": now}
+    insert_for_each_id(ReflectionRead, "goal", ids, values)

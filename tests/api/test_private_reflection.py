@@ -5,7 +5,7 @@ or the Django admin."""
 import pytest
 from django.urls import reverse
 
-from apps.goals.models import PRIVATE_FIELDS, Goal
+from apps.goals.models import PRIVATE_FIELDS, Goal, ReflectionRead
 
 WRITERS_WHO_ARE_NOT_THE_OWNER = ["admin", "leader"]  # both may change the employee's personal goal otherwise
 
@@ -65,3 +65,48 @@ def test_the_django_admin_shows_the_reflection_read_only_to_anyone_but_its_owner
     client.force_login(cast.admin)
     page = client.get(reverse("admin:goals_goal_change", args=[cast.personal.pk])).content.decode()
     assert 'name="why"' not in page and 'name="title"' in page
+
+
+# --- Every read by someone else is recorded, and its owner sees who read it -------------------------------
+
+
+def readers(as_role, cast):
+    response = as_role("employee").get(f"/api/v1/goals/{cast.personal.pk}/readers/")
+    assert response.status_code == 200
+    return [(row["reader"], row["channel"]) for row in response.json()["results"]]
+
+
+def test_a_managers_read_is_listed_to_the_owner_once_an_hour(as_role, cast):
+    for _ in range(3):
+        as_role("manager").get(f"/api/v1/goals/{cast.personal.pk}/")
+    as_role("manager").get(f"/api/v1/goals/{cast.trans.pk}/tree/")
+    assert readers(as_role, cast) == [(cast.manager.pk, "api")]
+
+
+def test_lists_record_every_reflection_they_show(as_role, cast):
+    as_role("admin").get("/api/v1/goals/?layer=personal")
+    shown = ReflectionRead.objects.filter(reader=cast.admin).values_list("goal_id", flat=True)
+    with_text = Goal.objects.filter(layer="personal").exclude(why="", identity="", motivation="")
+    assert set(shown) == {goal.pk for goal in with_text if goal.owner_id != cast.admin.pk}
+
+
+@pytest.mark.parametrize("role", ["employee", "hr", "other_employee"])
+def test_no_read_is_recorded_when_no_one_else_sees_the_reflection(as_role, cast, role):
+    as_role(role).get("/api/v1/goals/")  # the owner, HR (null fields) and a peer who does not see it
+    assert not ReflectionRead.objects.filter(goal=cast.personal).exists()
+
+
+@pytest.mark.parametrize(("role", "status"), [("manager", 403), ("admin", 403), ("other_employee", 404)])
+def test_only_the_owner_sees_who_read(as_role, cast, role, status):
+    assert as_role(role).get(f"/api/v1/goals/{cast.personal.pk}/readers/").status_code == status
+
+
+def test_the_goal_page_and_the_django_admin_record_their_reads(client, cast, as_role):
+    client.force_login(cast.manager)
+    client.get(reverse("goals:detail", args=[cast.personal.pk]))
+    client.force_login(cast.admin)
+    client.get(reverse("admin:goals_goal_change", args=[cast.personal.pk]))
+    assert sorted(readers(as_role, cast)) == sorted([(cast.manager.pk, "page"), (cast.admin.pk, "admin")])
+    client.force_login(cast.employee)
+    page = client.get(reverse("goals:detail", args=[cast.personal.pk])).content.decode()
+    assert "Who has read your reflection (2)" in page and "Goal page" in page and "Django admin" in page

@@ -16,17 +16,19 @@ from apps.goals.services import checkin_record
 from tests.cast import ROLES
 from tests.factories import GoalFactory, MetricFactory, PersonFactory, UnitFactory
 
+# A goal endpoint that shows someone else's private reflection records the reads for its owner: one INSERT.
+READS = 1
 # endpoint → the most queries an admin's request runs (paginated lists: a count and a page)
 PINS = {
-    "/api/v1/goals/": 2,
-    "/api/v1/goals/?layer=personal&ordering=-progress&search=a": 2,
+    "/api/v1/goals/": 2 + READS,
+    "/api/v1/goals/?layer=personal&ordering=-progress&search=a": 2 + READS,
     "/api/v1/metrics/": 2,
     "/api/v1/units/": 2,
     "/api/v1/people/": 2,
     "/api/v1/cycles/": 2,
-    "{trans}tree/": 2,  # the goal, then its whole subtree in one range query
-    "{intent}tree/": 2,
-    "{personal}ancestors/": 3,  # the goal, its parent (a personal goal sits outside the tree), the path
+    "{trans}tree/": 2 + READS,  # the goal, then its whole subtree in one range query
+    "{intent}tree/": 2 + READS,
+    "{personal}ancestors/": 3 + READS,  # the goal, its parent (a personal goal sits outside the tree), the path
     "{metric}checkins/": 3,
 }
 # Anyone else's visibility and privacy checks read, once per request, the units they look after (1 query)

@@ -52,9 +52,20 @@ REFERENCES = {"parent": "parent_id", "cycle": "cycle_id", "unit": "unit_id", "ow
 DATETIMES = ("last_checkin_at", "archived_at", "created", "updated")
 
 
-def goal_rows(queryset: QuerySet[Goal], viewer, today: date) -> list[tuple[dict, dict]]:
-    """(rendered goal, raw row) for each goal of `queryset`, which must already be limited to what `viewer` sees."""
-    return [(_render(row, viewer, today), row) for row in queryset.values(*COLUMNS)]
+def goal_rows(
+    queryset: QuerySet[Goal], viewer, today: date, reflection_reads: set[int] | None = None
+) -> list[tuple[dict, dict]]:
+    """(rendered goal, raw row) for each goal of `queryset`, which must already be limited to what `viewer` sees.
+    The ids of goals whose private reflection the rendering shows to someone not their owner go into
+    `reflection_reads` (the view records them)."""
+    rendered = [(_render(row, viewer, today), row) for row in queryset.values(*COLUMNS)]
+    if reflection_reads is not None:
+        reflection_reads.update(
+            row["id"]
+            for out, row in rendered
+            if permissions.reflection_read_by_other(viewer, row["layer"], row["owner_id"], out)
+        )
+    return rendered
 
 
 def _render(row: dict, viewer, today: date) -> dict:

@@ -14,7 +14,7 @@ from apps.cycles.models import Cycle
 from apps.org.models import Person, Unit
 
 from .. import permissions, services
-from ..models import CheckIn, Goal, Health, Metric, Motivation
+from ..models import CheckIn, Goal, Health, Metric, Motivation, ReflectionRead
 from ..selectors import goal_health
 
 
@@ -174,6 +174,8 @@ class GoalSerializer(serializers.ModelSerializer):
         if not permissions.private_fields_visible(self._user, goal):
             for name in permissions.PRIVATE_FIELDS:
                 data[name] = None
+        elif permissions.reflection_read_by_other(self._user, goal.layer, goal.owner_id, data):
+            self.context.get("reflection_reads", set()).add(goal.pk)  # recorded by the view, once per request
         return data
 
     @property
@@ -326,3 +328,19 @@ class CheckInSerializer(serializers.ModelSerializer):
         return services.checkin_record(
             actor=self.context["request"].user, metric=self.context["metric"], **validated_data
         )
+
+
+class ReflectionReadSerializer(serializers.ModelSerializer):
+    """A read of your personal goal's private reflection by someone else."""
+
+    reader_name = serializers.CharField(source="reader.name", help_text="The reader's name.")
+
+    class Meta:
+        model = ReflectionRead
+        fields = ("reader", "reader_name", "channel", "read_at")
+        read_only_fields = fields
+        extra_kwargs = {
+            "reader": {"help_text": "Who read it (id of people/)."},
+            "channel": {"help_text": "Where: api, page (the goal page) or admin (the Django admin)."},
+            "read_at": {"help_text": "When (reads by the same person the same way within an hour count once)."},
+        }

@@ -12,12 +12,19 @@ from rest_framework.response import Response
 
 from apps.core.api.viewsets import ApiViewSet, ObjectRule
 
-from .. import permissions, services
+from .. import permissions, selectors, services
 from ..filters import GoalFilterSet, MetricFilterSet
-from ..models import Goal, Layer, Metric
+from ..models import Goal, Layer, Metric, ReflectionRead
 from ..selectors import goal_ancestors, goal_subtree
 from .representation import goal_rows
-from .serializers import CheckInSerializer, GoalMoveSerializer, GoalSerializer, GoalTreeSerializer, MetricSerializer
+from .serializers import (
+    CheckInSerializer,
+    GoalMoveSerializer,
+    GoalSerializer,
+    GoalTreeSerializer,
+    MetricSerializer,
+    ReflectionReadSerializer,
+)
 
 
 def with_goal_reads(queryset: QuerySet[Goal]) -> QuerySet[Goal]:
@@ -67,8 +74,21 @@ class GoalViewSet(
     def get_queryset(self) -> QuerySet[Goal]:
         return with_goal_reads(permissions.visible_goals(self.request.user)).order_by("pk")
 
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.reflection_reads: set[int] = set()
+
     def get_serializer_context(self) -> dict:
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
+        context = {**super().get_serializer_context(), "today": timezone.localdate()}
+        return {**context, "reflection_reads": getattr(self, "reflection_reads", set())}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Whoever read someone else's reflection in this answer is recorded for its owner (one INSERT)."""
+        if response.status_code < 300 and getattr(self, "reflection_reads", None):
+            services.reflection_reads_record(
+                reader=request.user, goal_ids=self.reflection_reads, channel=ReflectionRead.Channel.API
+            )
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def _reloaded(self, goal: Goal) -> Goal:
         # Read back with what the answer shows; unfiltered, since a change may hide the goal from its author.
@@ -132,7 +152,7 @@ class GoalViewSet(
         root = self.get_object()
         # The root is answered even when archived (get_object found it); archived goals below are left out.
         subtree = permissions.visible_goals(request.user, goal_subtree(root) | Goal.objects.filter(pk=root.pk))
-        rows = sorted(goal_rows(subtree, request.user, timezone.localdate()), key=_tree_order)
+        rows = sorted(goal_rows(subtree, request.user, timezone.localdate(), self.reflection_reads), key=_tree_order)
         index = {}
         for node, row in rows:
             node["children"] = []
@@ -143,6 +163,20 @@ class GoalViewSet(
                 if parent_node is not None:
                     parent_node["children"].append(node)
         return Response(index[root.pk])
+
+    @extend_schema(
+        summary="Who read your reflection",
+        description="The owner of a personal goal only: who else read its private why, identity and motivation, "
+        "where and when, newest first. Paginated.",
+        responses=ReflectionReadSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], filter_backends=())
+    def readers(self, request: Request, pk=None) -> Response:
+        goal = self.get_object()
+        if goal.owner_id != request.user.pk:
+            raise PermissionDenied("Only the goal's owner sees who read their reflection.")
+        page = self.paginate_queryset(selectors.reflection_readers(goal))
+        return self.get_paginated_response(ReflectionReadSerializer(page, many=True).data)
 
     @extend_schema(
         summary="The line of sight to a goal",

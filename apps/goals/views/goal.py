@@ -16,7 +16,7 @@ from apps.org.models import Unit
 
 from .. import permissions, selectors, services
 from ..forms import CheckInForm, GoalEditForm, MetricForm, MoveForm, TranslateForm, add_service_errors, first_metric
-from ..models import Goal, Layer
+from ..models import PRIVATE_FIELDS, Goal, Layer, ReflectionRead
 from ..rules import ALLOWED_PARENT_LAYERS
 from ..similarity import looks_copied, title_similarity
 from .common import changeable_goal, redirect_back, visible_goal
@@ -61,6 +61,10 @@ def goal_detail(request, pk: int):
     visible = permissions.visible_goals(request.user)
     can_change = permissions.can_change_goal(request.user, goal)
     metrics = metric_rows(goal, request.user)
+    show_private = permissions.private_fields_visible(request.user, goal)
+    values = {name: getattr(goal, name) for name in PRIVATE_FIELDS}
+    if show_private and permissions.reflection_read_by_other(request.user, goal.layer, goal.owner_id, values):
+        services.reflection_reads_record(reader=request.user, goal_ids=[goal.pk], channel=ReflectionRead.Channel.PAGE)
     context = {
         "goal": goal,
         "ancestors": list(selectors.goal_ancestors(goal)),
@@ -68,7 +72,8 @@ def goal_detail(request, pk: int):
         "metrics": metrics,
         "weightless": selectors.weightless_inputs(goal, [row["metric"].weight for row in metrics]),
         "history": list(history_of(goal)[:30]),
-        "show_private": permissions.private_fields_visible(request.user, goal),
+        "show_private": show_private,
+        "readers": list(selectors.reflection_readers(goal)[:20]) if goal.owner_id == request.user.pk else [],
         "can_change": can_change,
         "can_translate": goal.layer != Layer.PERSONAL and not goal.is_archived and _leads_a_unit(request.user),
         "checkin_form": CheckInForm(),
