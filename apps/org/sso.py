@@ -11,6 +11,8 @@ django-allauth runs the protocols (OpenID Connect, SAML 2.0); the rules here dec
 With PASSWORD_LOGIN=false the password form disappears and every password sign-in is refused.
 """
 
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.utils import user_email
@@ -27,6 +29,11 @@ from django.urls import reverse
 from . import services
 from .models import Person
 
+logger = logging.getLogger(__name__)
+
+# Where goalcascade/urls.py mounts allauth's round trips.
+SSO_PATH = "/accounts/sso/"
+
 NO_VERIFIED_EMAIL = (
     "Your sign-in provider did not confirm an email address for you, so we cannot tell which account is yours. "
     "Ask your administrator."
@@ -38,6 +45,7 @@ UNKNOWN_EMAIL = (
 SHARED_EMAIL = "More than one GoalCascade account has the email {email}, so we cannot tell which is yours. Ask HR."
 INACTIVE = "Your GoalCascade account is deactivated. Ask HR if you need it again."
 PROVIDER_ERROR = "Signing in with {provider} did not work. Please try again, or ask your administrator."
+PROVIDER_UNREACHABLE = "The sign-in provider cannot be reached just now. Please try again in a moment."
 PASSWORD_LOGIN_OFF = "Signing in with a password is switched off here: use single sign-on."
 
 
@@ -146,6 +154,23 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+
+class ProviderUnreachableMiddleware:
+    """A provider that cannot be reached (network, DNS, timeout, its metadata) ends on the login page, not in a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        # requests' errors and urllib's (SAML metadata) are both OSErrors.
+        if not (isinstance(exception, OSError) and request.path.startswith(SSO_PATH)):
+            return None
+        logger.warning("single sign-on: the provider cannot be reached: %s", exception)
+        return refusal(request, PROVIDER_UNREACHABLE)
 
 
 class PasswordBackend(ModelBackend):

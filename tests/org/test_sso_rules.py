@@ -15,6 +15,7 @@ from apps.org import sso
 from apps.org.models import Person
 from goalcascade.settings import sso_providers
 from tests.factories import PASSWORD, PersonFactory
+from tests.integration.processes import free_port
 
 ISSUER = "https://login.example.test/tenant/v2.0"
 OIDC_ENV = {"OIDC_ISSUER": ISSUER, "OIDC_CLIENT_ID": "goalcascade", "OIDC_CLIENT_SECRET": "s3cret"}
@@ -162,6 +163,27 @@ def test_an_auto_created_person_is_an_employee_without_a_password_recorded_in_th
     assert not person.has_usable_password()
     assert ObjectChange.objects.filter(object_id=person.pk, action=ObjectChange.Action.CREATE).exists()
     assert SocialAccount.objects.get(uid="subject-1").user == person
+
+
+# --- Errors at the provider ------------------------------------------------------------------------------
+
+
+def messages_on_the_login_page(client) -> list[str]:
+    return [str(message) for message in client.get("/accounts/login/").context["messages"]]
+
+
+def test_an_unreachable_provider_ends_on_the_login_page_with_a_message(client, settings, db):
+    unreachable = {**OIDC_ENV, "OIDC_ISSUER": f"http://127.0.0.1:{free_port()}"}
+    settings.SOCIALACCOUNT_PROVIDERS = sso_providers(unreachable)
+    response = client.post("/accounts/sso/oidc/idp/login/")
+    assert response["Location"] == "/accounts/login/"
+    assert messages_on_the_login_page(client) == [sso.PROVIDER_UNREACHABLE]
+
+
+def test_a_sign_in_cancelled_at_the_provider_ends_on_the_login_page(client, oidc, db):
+    response = client.get("/accounts/sso/oidc/idp/login/callback/?error=access_denied&state=unknown")
+    assert response["Location"] == "/accounts/login/"
+    assert messages_on_the_login_page(client) == [sso.PROVIDER_ERROR.format(provider="single sign-on")]
 
 
 # --- Password login -------------------------------------------------------------------------------------
