@@ -73,9 +73,13 @@ def can_change_person(actor, person: Person) -> bool:
     return access_for(actor).is_admin or not person.is_admin_account
 
 
+# Roles that see everything (drafts, every private reflection of their units): only an admin grants them.
+ADMIN_GRANTED_ROLES = (Role.ADMIN, Role.LEADER)
+
+
 def can_assign_role(actor, role: str) -> bool:
-    """Only an admin makes someone an admin."""
-    return can_manage_org(actor) and (access_for(actor).is_admin or role != Role.ADMIN)
+    """Only an admin makes someone an admin or a leader."""
+    return can_manage_org(actor) and (access_for(actor).is_admin or role not in ADMIN_GRANTED_ROLES)
 
 
 def visible_import_jobs(person, queryset: QuerySet[ImportJob] | None = None) -> QuerySet[ImportJob]:

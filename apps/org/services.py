@@ -7,9 +7,9 @@ from django.db import transaction
 
 from apps.core.history import diff, record_change, snapshot
 from apps.core.models import ObjectChange
-from apps.core.validation import check_choice, check_known_fields
+from apps.core.validation import FieldsPermissionDenied, check_choice, check_known_fields
 
-from . import tree
+from . import permissions, tree
 from .models import Person, Unit
 
 
@@ -25,6 +25,7 @@ def unit_create(
     if not name or not name.strip():
         raise ValidationError({"name": "A unit needs a name."})
     check_choice(kind, Unit.Kind, "kind")
+    _check_own_lead(actor=actor, lead=lead)
     if Unit.objects.filter(parent=parent, name=name.strip()).exists():
         raise ValidationError({"name": f"{parent or 'The top level'} already has a unit named {name.strip()!r}."})
     unit = tree.insert_unit(Unit(name=name.strip(), kind=kind, parent=parent, lead=lead))
@@ -49,6 +50,37 @@ def unit_move(*, actor: Person | None, unit: Unit, parent: Unit | None) -> Unit:
         actor=actor, obj=unit, action=ObjectChange.Action.MOVE, changes={"parent": [old, parent.pk if parent else None]}
     )
     return unit
+
+
+def _check_own_place(*, actor: Person | None, person: Person | None, fields: dict) -> None:
+    """Nobody changes their own role or manager, nor names themselves anyone's manager; only an admin gives the
+    admin and leader roles (DESIGN.md: a person's place in the organisation decides what they may read). The
+    system (actor None: the import command, migrations) is not a person and may."""
+    if actor is None:
+        return
+    refused = {}
+    if person is not None and person.pk == actor.pk:
+        refused |= {
+            name: f"Nobody changes their own {name}: ask HR or an admin."
+            for name in ("role", "manager")
+            if name in fields and fields[name] != getattr(person, name)
+        }
+    manager = fields.get("manager")
+    if manager is not None and manager.pk == actor.pk and "manager" not in refused:
+        refused["manager"] = "Nobody names themselves someone's manager: ask another HR person or an admin."
+    role = fields.get("role")
+    if role is not None and "role" not in refused and not permissions.can_assign_role(actor, role):
+        if person is None or role != person.role:
+            refused["role"] = "Only an admin makes someone an admin or a leader."
+    if refused:
+        raise FieldsPermissionDenied(refused)
+
+
+def _check_own_lead(*, actor: Person | None, lead: Person | None) -> None:
+    if actor is not None and lead is not None and lead.pk == actor.pk:
+        raise FieldsPermissionDenied(
+            {"lead": "Nobody makes themselves a unit's lead: ask another HR person or an admin."}
+        )
 
 
 def _check_manager(person: Person | None, manager: Person | None) -> None:
@@ -79,6 +111,7 @@ def person_create(
     if Person.objects.filter(username=username).exists():
         raise ValidationError({"username": f"The username {username!r} is taken."})
     check_choice(role, Person.Role, "role")
+    _check_own_place(actor=actor, person=None, fields={"role": role, "manager": manager})
     if email:
         try:
             validate_email(email)
@@ -119,6 +152,7 @@ PERSON_FIELDS = ("name", "email", "unit", "manager", "role", "employee_id", "is_
 @transaction.atomic
 def person_update(*, actor: Person | None, person: Person, **fields) -> Person:
     check_known_fields(fields, PERSON_FIELDS)
+    _check_own_place(actor=actor, person=person, fields=fields)
     if "role" in fields:
         check_choice(fields["role"], Person.Role, "role")
     if "manager" in fields:
@@ -144,6 +178,8 @@ def person_update(*, actor: Person | None, person: Person, **fields) -> Person:
 def unit_update(*, actor: Person | None, unit: Unit, **fields) -> Unit:
     """Rename a unit or change its kind or lead; moves go through unit_move."""
     check_known_fields(fields, {"name", "kind", "lead"})
+    if "lead" in fields and getattr(fields["lead"], "pk", None) != unit.lead_id:
+        _check_own_lead(actor=actor, lead=fields["lead"])
     if "kind" in fields:
         check_choice(fields["kind"], Unit.Kind, "kind")
     if "name" in fields and not str(fields["name"]).strip():

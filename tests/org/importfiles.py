@@ -46,7 +46,7 @@ def xlsx_file(*rows, header=HEADER) -> bytes:
 def small_org() -> list[tuple]:
     """A CEO, two managers under them and three reports: the rows of a clean file."""
     return [
-        person("E1", name="Ada Chief", unit="Acme", role="leader"),
+        person("E1", name="Ada Chief", unit="Acme", role="manager"),
         person("E2", name="Ben Sales", unit="Acme/Sales", manager="E1", role="manager"),
         person("E3", name="Cy Apac", unit="Acme/Sales/APAC", manager="E2"),
         person("E4", name="Di Apac", unit="Acme/Sales/APAC", manager="E2"),

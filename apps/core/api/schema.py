@@ -21,7 +21,8 @@ VALIDATION_ERROR_SCHEMA = {
 ERROR_DESCRIPTIONS = {
     "400": "Bad input: `{field: [messages]}` naming each field and the rule it broke. Nothing was changed.",
     "401": "No credentials, or invalid ones.",
-    "403": "You may see this, but your role may not do this to it (or the CSRF token is missing).",
+    "403": "You may see this, but your role may not do this to it (or the CSRF token is missing). A write may "
+    "also answer `{field: [messages]}`, naming each field you may not write and the rule.",
     "404": "Not found, or not visible to you.",
     "415": "The body is not JSON (send Content-Type: application/json).",
     "429": "Too many requests: wait for the number of seconds in the Retry-After header.",
@@ -40,8 +41,11 @@ class AutoSchema(SpectacularAutoSchema):
                 parameter["schema"] = {"type": "integer", "minimum": 1}
                 parameter.setdefault("description", "The id of the object.")
         error_ref = self.resolve_serializer(ErrorSerializer, "response").ref
+        schemas = {"400": VALIDATION_ERROR_SCHEMA}
+        if self.method != "GET":
+            schemas["403"] = {"oneOf": [error_ref, {**VALIDATION_ERROR_SCHEMA, "minProperties": 1}]}
         for code in self._error_codes(operation):
-            schema = VALIDATION_ERROR_SCHEMA if code == "400" else error_ref
+            schema = schemas.get(code, error_ref)
             operation["responses"].setdefault(
                 code, {"content": {"application/json": {"schema": schema}}, "description": ERROR_DESCRIPTIONS[code]}
             )

@@ -1,7 +1,6 @@
 """The organisation API (units, people) and the token endpoint: thin views over apps.org.services."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -74,20 +73,6 @@ class PersonViewSet(
 
     def get_queryset(self) -> QuerySet[Person]:
         return Person.objects.order_by("pk")
-
-    def _check_role(self, role: str | None) -> None:
-        if role is not None and not permissions.can_assign_role(self.request.user, role):
-            raise PermissionDenied("Only an admin gives the admin role.")
-
-    def perform_create(self, serializer: PersonSerializer) -> None:
-        self._check_role(serializer.validated_data.get("role"))
-        serializer.save()
-
-    def perform_update(self, serializer: PersonSerializer) -> None:
-        role = serializer.validated_data.get("role")
-        if role != serializer.instance.role:
-            self._check_role(role)
-        serializer.save()
 
     @extend_schema(
         summary="Import the org chart",

@@ -234,15 +234,18 @@ def _find_loops(starts: Iterable[str], next_of: Callable) -> list[list]:
 
 
 def _admin_problems(plan: ImportPlan, actor) -> list[Problem]:
-    """Only an admin makes someone an admin or changes an admin's account (apps.goals.permissions)."""
+    """Only an admin makes someone an admin or a leader, or changes an admin's account (apps.org.permissions)."""
     if actor is None or permissions.can_assign_role(actor, Role.ADMIN):
         return []
     problems = []
     for change in [*plan.creates, *plan.updates, *plan.deactivations]:
         if change.current is not None and change.current.is_admin_account:
             problems.append(_admin_account_problem(change))
-        elif "role" in change.fields and change.target.role == Role.ADMIN:
-            problems.append(Problem(change.row, "role", "Only an admin can make someone an admin."))
+        elif "role" in change.fields and not permissions.can_assign_role(actor, change.target.role):
+            message = (
+                f"Only an admin can make someone {'an admin' if change.target.role == Role.ADMIN else 'a leader'}."
+            )
+            problems.append(Problem(change.row, "role", message))
     return problems
 
 
