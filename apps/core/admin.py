@@ -1,5 +1,8 @@
+import json
+
 from django.contrib import admin
 
+from .history import changes_visible_to
 from .models import ObjectChange
 
 
@@ -23,3 +26,13 @@ class ObjectChangeAdmin(ReadOnlyAdmin):
     list_display = ("time", "actor", "action", "content_type", "object_id")
     list_filter = ("action", "content_type")
     list_select_related = ("actor", "content_type")
+    fields = ("time", "actor", "action", "content_type", "object_id", "changes_shown")
+    readonly_fields = fields
+
+    def get_object(self, request, object_id, from_field=None):
+        self._viewer = request.user  # whose eyes the change is shown to (private words are their owner's alone)
+        return super().get_object(request, object_id, from_field)
+
+    @admin.display(description="changes")
+    def changes_shown(self, change: ObjectChange):
+        return json.dumps(changes_visible_to(change, getattr(self, "_viewer", None)), ensure_ascii=False, indent=1)

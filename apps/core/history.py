@@ -1,6 +1,6 @@
 """Writing the change log. Services call these; nothing else writes ObjectChange."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -68,3 +68,26 @@ def history_of(obj: models.Model):
     return ObjectChange.objects.filter(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
     ).select_related("actor")
+
+
+# --- Words that are their owner's alone ----------------------------------------------------------------
+# An app registers the fields of a model whose old and new values only the object's owner reads in the change
+# log (apps.goals: a personal goal's why, identity and motivation), with a function from an object's id to its
+# owner's id (None: the fields are not private on that object). core cannot import the apps above it.
+_PRIVATE: dict[str, tuple[tuple[str, ...], Callable[[int], int | None]]] = {}
+REDACTED = "(private: only its owner reads it)"
+
+
+def register_private_fields(model: type[models.Model], fields: Iterable[str], owner_of: Callable[[int], int | None]):
+    _PRIVATE[model._meta.label_lower] = (tuple(fields), owner_of)
+
+
+def changes_visible_to(change: ObjectChange, viewer) -> dict:
+    """The change's `{field: [old, new]}`, with private words replaced unless `viewer` owns the object."""
+    private = _PRIVATE.get(f"{change.content_type.app_label}.{change.content_type.model}")
+    if private is None or not set(private[0]) & set(change.changes):
+        return change.changes
+    fields, owner_of = private
+    if owner_of(change.object_id) in (None, getattr(viewer, "pk", None)):
+        return change.changes
+    return {name: [REDACTED, REDACTED] if name in fields else pair for name, pair in change.changes.items()}

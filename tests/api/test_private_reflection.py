@@ -110,3 +110,22 @@ def test_the_goal_page_and_the_django_admin_record_their_reads(client, cast, as_
     client.force_login(cast.employee)
     page = client.get(reverse("goals:detail", args=[cast.personal.pk])).content.decode()
     assert "Who has read your reflection (2)" in page and "Goal page" in page and "Django admin" in page
+
+
+# --- The change log keeps old words, and shows them to their owner alone ---------------------------------
+
+
+def test_the_change_log_in_the_admin_hides_old_reflections_from_anyone_but_the_owner(as_role, cast, client):
+    from apps.core.models import ObjectChange
+
+    as_role("employee").patch(f"/api/v1/goals/{cast.personal.pk}/", {"why": "A secret reason"}, format="json")
+    change = ObjectChange.objects.filter(object_id=cast.personal.pk, changes__has_key="why").latest("time")
+    url = reverse("admin:core_objectchange_change", args=[change.pk])
+    client.force_login(cast.admin)
+    page = client.get(url).content.decode()
+    assert "A secret reason" not in page and "only its owner reads it" in page
+    cast.employee.is_staff = True  # the owner, were they to open the admin, reads their own words
+    cast.employee.save()
+    client.force_login(cast.employee)
+    cast.employee.__class__.objects.filter(pk=cast.employee.pk).update(is_superuser=True)
+    assert "A secret reason" in client.get(url).content.decode()
