@@ -52,6 +52,9 @@ class Figures:
     # follow Motivation.values, and they are only shown through `motivation` and `motivation_people`, which hold
     # back groups smaller than MIN_GROUP_SIZE.
     motivation_counts: Counter[str] = field(default_factory=Counter)
+    # Motivation figures held back so that no subtraction singles out fewer than MIN_GROUP_SIZE people
+    # ("people" and answer values; see hidden_motivation).
+    motivation_hidden: set[str] = field(default_factory=set)
 
     @classmethod
     def from_counts(cls, counts: Mapping[str, int]) -> Self:
@@ -75,17 +78,18 @@ class Figures:
 
     @property
     def motivation(self) -> dict[str, int | None]:
-        return motivation_view(self.motivation_counts)
+        view = motivation_view(self.motivation_counts)
+        return {value: None if value in self.motivation_hidden else n for value, n in view.items()}
 
     @property
     def motivation_people(self) -> int | None:
-        """How many people answered, shown only from MIN_GROUP_SIZE up."""
+        """How many people answered, shown only from MIN_GROUP_SIZE up (and when no difference gives them away)."""
         people = self.motivation_counts["motivation_people"]
-        return people if people >= MIN_GROUP_SIZE else None
+        return people if people >= MIN_GROUP_SIZE and "people" not in self.motivation_hidden else None
 
 
 # The counts that are fields of Figures (every field but the motivation table).
-FIGURE_NAMES = tuple(f.name for f in fields(Figures) if f.name != "motivation_counts")
+FIGURE_NAMES = tuple(f.name for f in fields(Figures) if f.name not in ("motivation_counts", "motivation_hidden"))
 
 
 def motivation_view(counts: Counter) -> dict[str, int | None]:
@@ -191,3 +195,38 @@ def scope_total(direct: dict[int | None, Counter]) -> Figures:
     for counts in direct.values():
         total.update(counts)
     return Figures.from_counts(total)
+
+
+def hidden_motivation(units: list[Unit], direct: dict[int | None, Counter]) -> tuple[set[str], dict[int, set[str]]]:
+    """Complementary suppression over the whole organisation: the motivation figures ("people", and each answer)
+    held back for the org-wide total and for each unit (`units` in tree order, `direct` as motivation_counts).
+
+    A figure shows only when it rests on MIN_GROUP_SIZE people or more and so does its difference from every
+    figure shown above it (an enclosing unit, or the total): subtracting one shown figure from another never
+    singles out fewer than five people's answers."""
+    rolled, total = rolled_up(units, direct), scope_total(direct)
+    parent_of = {unit.pk: unit.parent_id for unit in units}
+    hidden_total: set[str] = set()
+    hidden: dict[int, set[str]] = {unit.pk: set() for unit in units}
+    for key in ("people", *Motivation.values):
+        name = "motivation_people" if key == "people" else f"motivation_{key}_people"
+        above_all = [total.motivation_counts[name]] if total.motivation_counts[name] >= MIN_GROUP_SIZE else []
+        if not above_all:
+            hidden_total.add(key)
+        shown: dict[int, int] = {}
+        for unit in units:
+            count = rolled[unit.pk].motivation_counts[name]
+            above = above_all + [shown[pk] for pk in _ancestor_ids(unit.pk, parent_of) if pk in shown]
+            if count >= MIN_GROUP_SIZE and all(m == count or m - count >= MIN_GROUP_SIZE for m in above):
+                shown[unit.pk] = count
+            else:
+                hidden[unit.pk].add(key)
+    return hidden_total, hidden
+
+
+def _ancestor_ids(pk: int, parent_of: dict[int, int | None]) -> list[int]:
+    ids, current = [], parent_of.get(pk)
+    while current is not None and current not in ids:
+        ids.append(current)
+        current = parent_of.get(current)
+    return ids

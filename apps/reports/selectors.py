@@ -23,7 +23,7 @@ Definitions (where the issue left them open):
 - copied: apps.goals.similarity's rule (apps.reports.copies).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -182,15 +182,26 @@ def published_intents(scope: Scope) -> list[Goal]:
 
 
 def unit_rows(scope: Scope, units: list[Unit], copies: CopyScan) -> tuple[figures.Figures, list[UnitRow]]:
-    """The scope's totals and each unit's figures rolled up the unit tree (four grouped queries)."""
-    direct = figures.merge(
-        figures.people_counts(scope),
-        figures.goal_counts(scope),
-        figures.motivation_counts(scope),
-        copies.per_unit,
-    )
+    """The scope's totals and each unit's figures rolled up the unit tree (four grouped queries; two more for a
+    unit's report, whose motivation figures are held back as the whole organisation's are)."""
+    motivation = figures.motivation_counts(scope)
+    direct = figures.merge(figures.people_counts(scope), figures.goal_counts(scope), motivation, copies.per_unit)
     rolled = figures.rolled_up(units, direct)
-    return figures.scope_total(direct), [UnitRow(unit, rolled[unit.pk]) for unit in units]
+    total = figures.scope_total(direct)
+    _hold_back_motivation(scope, units, motivation, total, rolled)
+    return total, [UnitRow(unit, rolled[unit.pk]) for unit in units]
+
+
+def _hold_back_motivation(scope: Scope, units: list[Unit], motivation, total: figures.Figures, rolled: dict) -> None:
+    """Decide over the whole organisation, whatever part of it this report shows, so that no two reports can be
+    subtracted either."""
+    if scope.unit is not None:
+        units = list(Unit.objects.order_by("tree_id", "lft").only("pk", "parent_id", "tree_id", "lft"))
+        motivation = figures.motivation_counts(replace(scope, unit=None))
+    hidden_total, hidden = figures.hidden_motivation(units, motivation)
+    total.motivation_hidden = hidden_total if scope.unit is None else hidden.get(scope.unit.pk, set())
+    for pk, unit_figures in rolled.items():
+        unit_figures.motivation_hidden = hidden.get(pk, set())
 
 
 def alignment_summary(

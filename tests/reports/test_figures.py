@@ -284,6 +284,49 @@ def test_motivation_rolls_up_people_of_several_units(nord):
     assert report.motivation["expected"] == 5
 
 
+def test_a_unit_and_its_sub_unit_cannot_be_subtracted_to_reveal_one_answer(nord):
+    """Ops shows "own = 7" and its only sub-unit "own = 6": one person's answer would be the difference."""
+    crew = UnitFactory(name="Crew", parent=nord.ops)
+    _answers(crew, nord.cycle, {"own": 6}, "c")
+    _answers(nord.ops, nord.cycle, {"own": 1}, "o")
+    units = by_unit(alignment_summary(nord.cycle))
+    shown = {name: units[name].motivation["own"] for name in ("Nord", "Ops", "Crew")}
+    assert [name for name, value in shown.items() if value is not None] in (["Nord", "Ops"], ["Nord"])
+    assert shown["Crew"] is None  # 7 − 6 = 1: held back
+    for unit in ("Ops", "Crew"):
+        assert units[unit].motivation_people in (None, units["Nord"].motivation_people)
+
+
+def test_every_pair_of_figures_shown_differs_by_zero_or_five_people_or_more(nord):
+    """Whatever two nested figures the report shows for one answer, their difference rests on 0 or ≥ 5 people."""
+    crew = UnitFactory(name="Crew", parent=nord.ops)
+    _answers(crew, nord.cycle, {"own": 9, "expected": 5}, "c")
+    _answers(nord.ops, nord.cycle, {"own": 3, "expected": 5}, "o")
+    _answers(nord.team_a, nord.cycle, {"own": 5}, "a")
+    report = alignment_summary(nord.cycle)
+    units = by_unit(report)
+    nested = [("Nord", "Ops"), ("Nord", "Crew"), ("Ops", "Crew"), ("Nord", "Sales"), ("Sales", "Team A")]
+    for answer in ("own", "expected"):
+        for above, below in nested:
+            a, b = units[above].motivation[answer], units[below].motivation[answer]
+            if a is not None and b is not None:
+                assert a == b or a - b >= 5, (answer, above, below, a, b)
+        total = report.motivation[answer]
+        for unit in units.values():
+            if total is not None and unit.motivation[answer] is not None:
+                assert total == unit.motivation[answer] or total - unit.motivation[answer] >= 5
+
+
+def test_a_units_own_report_holds_back_what_the_organisations_report_does(nord):
+    crew = UnitFactory(name="Crew", parent=nord.ops)
+    _answers(crew, nord.cycle, {"own": 6}, "c")
+    _answers(nord.ops, nord.cycle, {"own": 1}, "o")
+    nord.ops.refresh_from_db()  # its nested-set range grew with Crew
+    report = alignment_summary(nord.cycle, unit=nord.ops)
+    assert report.motivation["own"] == 7  # Ops itself, as the organisation's report shows it
+    assert by_unit(report)["Crew"].motivation["own"] is None
+
+
 # --- Query counts ----------------------------------------------------------------------------------
 
 
@@ -339,7 +382,8 @@ def test_a_unit_report_costs_a_fixed_number_of_queries(nord):
     _grow(nord, 2)
     small = _count(lambda: alignment_summary(nord.cycle, unit=nord.ops))
     _grow(nord, 12)
-    assert _count(lambda: alignment_summary(nord.cycle, unit=nord.ops)) == small == 11
+    # 11, and 2 for the whole organisation's motivation figures (held back over the whole tree)
+    assert _count(lambda: alignment_summary(nord.cycle, unit=nord.ops)) == small == 13
 
 
 def test_a_goal_status_other_than_active_drops_out_of_the_goal_figures(nord):
