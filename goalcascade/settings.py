@@ -7,6 +7,7 @@ default secret key.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "axes",
     "mptt",
     "django_htmx",
     "rest_framework",
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "apps.org.sso.ProviderUnreachableMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as its documentation asks: turns a sign-in refused for a lockout into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "goalcascade.urls"
@@ -230,7 +234,8 @@ SOCIALACCOUNT_PROVIDERS = sso_providers(os.environ)
 if "saml" in SOCIALACCOUNT_PROVIDERS:
     # Only then: SAML needs xmlsec, whose native libxml2 must match lxml's, so a site without SAML never loads it.
     INSTALLED_APPS.append("allauth.socialaccount.providers.saml")
-AUTHENTICATION_BACKENDS = ["apps.org.sso.PasswordBackend"]
+# django-axes first: it refuses a locked-out username and address before any password is checked.
+AUTHENTICATION_BACKENDS = ["apps.org.lockout.LockoutBackend", "apps.org.sso.PasswordBackend"]
 SITE_ID = 1
 # allauth offers no password login, sign-up or email pages of its own: Django's auth views and the app do that.
 SOCIALACCOUNT_ONLY = True
@@ -241,6 +246,20 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # apps.org.sso matches by email itself, with the rules of docs/sso.md
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = int(env_float("SSO_REQUESTS_TIMEOUT", 10))
+# Password guessing: after LOGIN_FAILURE_LIMIT failed sign-ins for one username from one address (the login page,
+# the token endpoint, the admin), that pair is locked out for LOGIN_LOCKOUT_MINUTES. Attempts, sign-ins and
+# lockouts are recorded (axes' logs, in the admin). The address is apps.core.clients.client_ip's.
+AXES_FAILURE_LIMIT = int(env_float("LOGIN_FAILURE_LIMIT", 10))
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "apps.core.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "apps.org.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False  # its records are the database logs; no banner on every command
+# Proxies (addresses or networks) whose X-Forwarded-For is believed: the load balancer in front of the app.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 # --- end of Sign-in -----------------------------------------------------------------------
 
 # --- REST API (/api/v1/) ------------------------------------------------------------

@@ -10,12 +10,18 @@ import redis
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
+from apps.core.clients import client_ip
+
 logger = logging.getLogger(__name__)
 
 
 class _RateFromSettings:
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request) -> str:
+        """The client's address, believing X-Forwarded-For only from TRUSTED_PROXIES (DRF's own believes anyone)."""
+        return client_ip(request)
 
     def allow_request(self, request, view) -> bool:
         """Fail open: the counters live in the cache (Redis), and Redis away must cost limits, not the API."""

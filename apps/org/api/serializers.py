@@ -1,5 +1,6 @@
 """Units and people over the API: shape checks here, the rules in apps.org.services."""
 
+from django.contrib.auth import authenticate
 from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -110,6 +111,15 @@ class CredentialsSerializer(AuthTokenSerializer):
     password = serializers.CharField(
         write_only=True, trim_whitespace=False, style={"input_type": "password"}, help_text="Your password."
     )
+
+    def validate(self, attrs: dict) -> dict:
+        # Django's own request, not DRF's wrapper: the sign-in lockout marks it, and its middleware reads the mark.
+        request = self.context.get("request")
+        http_request = getattr(request, "_request", request)
+        user = authenticate(request=http_request, username=attrs.get("username"), password=attrs.get("password"))
+        if user is None:
+            raise serializers.ValidationError("Unable to log in with provided credentials.", code="authorization")
+        return {**attrs, "user": user}
 
 
 class TokenSerializer(serializers.Serializer):
