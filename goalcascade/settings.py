@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from goalcascade.email_url import parse_email_url, parse_site_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 INSECURE_DEFAULT_SECRET_KEY = "insecure-embedded-default-change-me"
@@ -364,6 +366,33 @@ CELERY_BEAT_SCHEDULE = {
     # Uploaded org charts are kept IMPORT_KEEP_HOURS after their job finished; stalled jobs are failed.
     "hourly-import-tidy": {"task": "apps.org.tasks.tidy_import_jobs", "schedule": 3600},
 }
+
+# --- Mail -----------------------------------------------------------------------------
+# Where mail goes, from EMAIL_URL (goalcascade/email_url.py parses it; a malformed one refuses to start):
+# smtp://user:password@host:587?tls=1, smtps://user:password@host, or console: (the embedded default, which prints
+# every mail to the log). Mail is sent by Celery tasks (apps.org.tasks), never inside a web request's own work.
+EMAIL_URL = os.environ.get("EMAIL_URL") or "console:"
+_email = parse_email_url(EMAIL_URL)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT", 10.0)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "GoalCascade <goalcascade@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people reach the app at: every link a mail carries starts with it. Set it in production.
+SITE_URL = parse_site_url(os.environ.get("SITE_URL") or "http://127.0.0.1:8000")
+# An invitation link (apps.org.invitations) works once, for this many days; a password reset link for these hours.
+INVITATION_DAYS = env_float("INVITATION_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = int(env_float("PASSWORD_RESET_HOURS", 24) * 3600)
+# Reset mails one address receives per hour at most, whoever asks (requests beyond it are answered alike, unsent).
+PASSWORD_RESET_MAILS_PER_HOUR = int(env_float("PASSWORD_RESET_MAILS_PER_HOUR", 5))
+# Invitations whose task was lost (Redis away, a worker killed) are sent by this sweep.
+CELERY_BEAT_SCHEDULE["invitation-sweep"] = {"task": "apps.org.tasks.send_due_invitations", "schedule": 300}
+# --- end of Mail ----------------------------------------------------------------------
 
 # --- Domain knobs ---------------------------------------------------------------------
 # Changes to one cascade within this window are rolled up in one pass.
