@@ -1,10 +1,13 @@
 from allauth.account import urls as allauth_account_urls
 from allauth.socialaccount import urls as allauth_socialaccount_urls
 from allauth.urls import build_provider_urlpatterns
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from apps.goals.views import home
 from apps.org import sso
@@ -20,6 +23,12 @@ sso_urlpatterns = [
     *build_provider_urlpatterns(),
 ]
 
+# The schema and docs describe every endpoint: for signed-in people only, unless PUBLIC_API_DOCS=true.
+docs_access = [AllowAny] if settings.PUBLIC_API_DOCS else [IsAuthenticated]
+docs_page = SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=docs_access)
+if not settings.PUBLIC_API_DOCS:
+    docs_page = login_required(docs_page)  # a person who is not signed in is sent to the login page first
+
 urlpatterns = [
     path("", home.home, name="home"),
     path("", include("apps.goals.urls")),
@@ -31,7 +40,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("goalcascade.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=docs_access), name="api-schema"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script for the CSP to allow.
+    path("api/docs/", docs_page, name="api-docs"),
 ]

@@ -60,3 +60,26 @@ def test_production_starts_with_a_real_secret_key():
 def test_a_malformed_boolean_is_refused_with_its_name():
     result = load(DEBUG="perhaps")
     assert result.returncode != 0 and "DEBUG must be true or false" in result.stderr
+
+
+HTTPS_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-production-secret-key-that-is-long-enough-0123456789",
+    "ALLOWED_HOSTS": "goals.example.com",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_SSL_REDIRECT": "true",
+    "SECURE_COOKIES": "true",
+}
+
+
+def test_deploy_check_is_clean_with_the_documented_https_variables():
+    clean = {k: v for k, v in os.environ.items() if k not in APP_VARS}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "goalcascade.settings", **HTTPS_ENV},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -174,7 +174,26 @@ def test_error_shapes(as_role, cast, client_for):
     assert as_role("employee").get("/api/v1/goals/not-an-id/").status_code == 404
 
 
-def test_schema_and_docs_are_served(db):
+def test_schema_and_docs_are_served_to_signed_in_people(cast):
     client = Client()
+    client.force_login(cast.employee)
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_schema_and_docs_can_be_public(cast, settings):
+    from django.urls import clear_url_caches
+
+    settings.PUBLIC_API_DOCS = True
+    import importlib
+
+    import goalcascade.urls
+
+    importlib.reload(goalcascade.urls)
+    clear_url_caches()
+    try:
+        assert Client().get("/api/schema/").status_code == 200
+    finally:
+        settings.PUBLIC_API_DOCS = False
+        importlib.reload(goalcascade.urls)
+        clear_url_caches()

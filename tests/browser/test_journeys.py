@@ -332,3 +332,20 @@ def test_hr_checks_an_org_chart_then_imports_it(demo, page, screenshot, tmp_path
     page.get_by_role("link", name="← Import people").click()
     expect(page.get_by_role("row").filter(has_text="people.csv").first).to_contain_text("Imported")
     screenshot(page, "7-hr-import-done")
+
+
+def test_the_content_security_policy_blocks_nothing_the_pages_need(demo, page, screenshot):
+    violations: list[str] = []
+
+    def watch(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url} {message.location}: {message.text[:90]}")
+
+    page.on("console", watch)
+    log_in(page, "emma")
+    for name in ("My goals", "Strategy map", "My work"):
+        nav(page, name)
+        page.wait_for_load_state("networkidle")
+    page.goto("/api/docs/")
+    expect(page.locator(".swagger-ui")).to_be_visible()
+    assert violations == []
