@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from apps.cycles.models import Cycle
 from apps.org.models import Unit
 
-from .models import PRIVATE_FIELDS, Goal, GoalStatus, Layer, Metric, Motivation, ProgressSource
+from .models import PRIVATE_FIELDS, Goal, GoalStatus, Health, Layer, Metric, Motivation, ProgressSource
 from .rules import ALLOWED_PARENT_LAYERS
 from .services import METRIC_ERROR_PREFIX
 
@@ -201,3 +201,32 @@ class CheckInForm(forms.Form):
         help_text="How sure are you of reaching the target? 0 to 10.",
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class GoalCheckInForm(forms.Form):
+    """A check-in on the goal itself: progress where it is entered by hand, the owner's health, confidence, a note."""
+
+    progress = forms.IntegerField(
+        min_value=0, max_value=100, required=False, label="Progress (%)", help_text="Leave empty to keep it as it is."
+    )
+    health = forms.ChoiceField(
+        choices=[("", "As the schedule says"), *Health.choices], required=False, label="How is it going?"
+    )
+    confidence = forms.TypedChoiceField(
+        choices=[(n, n) for n in range(11)],
+        coerce=int,
+        initial=7,
+        help_text="How sure are you of reaching it? 0 to 10.",
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, manual: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not manual:
+            del self.fields["progress"]  # it comes from the metrics or the goals under it
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        if data.get("progress") is not None:
+            data["progress"] = data["progress"] / 100
+        return data

@@ -197,11 +197,14 @@ class Metric(models.Model):
 
 
 class CheckIn(models.Model):
-    """A dated update of a metric's value (or of a goal's status/health), kept as history."""
+    """A dated update of a metric's value, or a check-in on the goal itself (its health, confidence and, where it is
+    entered by hand, its progress), kept as history."""
 
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="checkins")
     metric = models.ForeignKey(Metric, null=True, blank=True, on_delete=models.PROTECT, related_name="checkins")
     value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    # A check-in on the goal itself may enter its progress, where that is entered by hand.
+    progress = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     confidence = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(10)])
     note = models.TextField(blank=True)
     status = models.CharField(max_length=16, blank=True, default="")
@@ -221,6 +224,10 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in on {self.metric or self.goal} at {self.created:%Y-%m-%d}"
+
+    @property
+    def health_label(self) -> str:
+        return Health(self.health).label if self.health else ""
 
 
 class PendingRollup(models.Model):

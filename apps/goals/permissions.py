@@ -182,6 +182,11 @@ def can_create_metric(person, goal: Goal) -> bool:
     return can_change_goal(person, goal)
 
 
+def can_record_goal_checkin(person, goal: Goal) -> bool:
+    """A check-in on the goal itself: its owner, and whoever may change the goal."""
+    return goal.owner_id == getattr(person, "pk", None) or can_change_goal(person, goal)
+
+
 def can_record_checkin(person, metric: Metric) -> bool:
     """Whoever may change the metric, and the owner of its goal ("check-ins on metrics they own")."""
     return metric.goal.owner_id == getattr(person, "pk", None) or can_change_metric(person, metric)

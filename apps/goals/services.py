@@ -15,6 +15,7 @@ from apps.core.models import ObjectChange
 from apps.core.validation import (
     MAX_NAME_LENGTH,
     check_choice,
+    check_fraction,
     check_int_range,
     check_known_fields,
     check_text,
@@ -344,6 +345,50 @@ def checkin_record(
     _touch_goal(metric.goal, checkin)
     mark_dirty([metric.goal_id])
     return checkin
+
+
+@transaction.atomic
+def goal_checkin_record(
+    *, actor: Person, goal: Goal, confidence: int, note: str = "", progress: float | None = None, health: str = ""
+) -> CheckIn:
+    """A check-in on the goal itself — a goal without metrics, most intents: a confidence, a note, the owner's
+    health and, where the goal's progress is entered by hand, its new progress (which then rolls up)."""
+    goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    _check_goal_open(goal)
+    if progress is not None:
+        if not progress_entered_by_hand(goal):
+            message = "This goal's progress comes from its metrics or the goals under it: check in on those instead."
+            raise ValidationError({"progress": message})
+        progress = check_fraction(progress, "progress")
+    checkin = CheckIn.objects.create(
+        goal=goal,
+        progress=progress,
+        confidence=check_int_range(confidence, "confidence", 0, 10, "Confidence"),
+        note=check_text(note, "note"),
+        health=check_choice(health, Health, "health") if health else "",
+        author=actor,
+    )
+    if progress is not None and progress != goal.manual_progress:
+        Goal.objects.filter(pk=goal.pk).update(manual_progress=progress)
+        changes = {"manual_progress": [goal.manual_progress, progress]}
+        record_change(actor=actor, obj=goal, action=ObjectChange.Action.UPDATE, changes=changes)
+        mark_dirty([goal.pk])
+    _touch_goal(goal, checkin)
+    return checkin
+
+
+def progress_entered_by_hand(goal: Goal) -> bool:
+    """Whether the goal's progress is the value someone enters: its source is manual, or automatic with neither
+    metrics in use nor counted children to take it from (DESIGN.md "Progress")."""
+    if goal.progress_source == ProgressSource.MANUAL:
+        return True
+    if goal.progress_source != ProgressSource.AUTO:
+        return False
+    has_metrics = goal.metrics.filter(archived_at__isnull=True).exists()
+    return (
+        not has_metrics
+        and not goal.children.filter(archived_at__isnull=True).exclude(status=GoalStatus.CANCELLED).exists()
+    )
 
 
 def _touch_goal(goal: Goal, checkin: CheckIn) -> None:

@@ -20,4 +20,5 @@ urlpatterns = [
     path("goals/<int:pk>/translate/", goal.goal_translate, name="translate"),
     path("goals/<int:pk>/metrics/new/", goal.metric_add, name="metric-add"),
     path("metrics/<int:pk>/checkin/", checkin.checkin_record, name="checkin"),
+    path("goals/<int:pk>/checkin/", checkin.goal_checkin_record, name="goal-checkin"),
 ]

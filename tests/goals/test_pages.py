@@ -366,3 +366,26 @@ def test_a_parent_whose_children_all_weigh_nothing_says_so(page, cast, commit):
     body = page("leader", detail(cast.intent)).content.decode()
     assert "No goal under this one carries any weight" in body
     assert "carries any weight" not in page("leader", detail(cast.trans)).content.decode()
+
+
+def test_a_goal_without_metrics_is_checked_in_from_its_page(page, cast, commit):
+    Goal.objects.filter(pk=cast.intent.pk).update(progress_source="manual")
+    body = page("leader", detail(cast.intent)).content.decode()
+    assert "Check-ins on the goal itself" in body and 'name="goal-progress"' in body
+    with commit():
+        response = page(
+            "leader",
+            reverse("goals:goal-checkin", args=[cast.intent.pk]),
+            {"goal-progress": "35", "goal-health": "at_risk", "goal-confidence": "6", "goal-note": "Half-way"},
+        )
+    assert response.status_code == 302
+    intent = Goal.objects.get(pk=cast.intent.pk)
+    assert (intent.progress, intent.health_override) == (0.35, "at_risk")
+    assert "Half-way" in page("leader", detail(cast.intent)).content.decode()
+
+
+def test_a_goal_with_metrics_offers_no_progress_field_and_a_stranger_no_form(page, cast):
+    assert 'name="goal-progress"' not in page("employee", detail(cast.oper)).content.decode()
+    assert "goal-confidence" not in page("other_employee", detail(cast.oper)).content.decode()
+    response = page("other_employee", reverse("goals:goal-checkin", args=[cast.oper.pk]), {"goal-confidence": "5"})
+    assert response.status_code == 403

@@ -344,3 +344,46 @@ class ReflectionReadSerializer(serializers.ModelSerializer):
             "channel": {"help_text": "Where: api, page (the goal page) or admin (the Django admin)."},
             "read_at": {"help_text": "When (reads by the same person the same way within an hour count once)."},
         }
+
+
+class GoalCheckInSerializer(serializers.ModelSerializer):
+    """A check-in on the goal itself (for goals without metrics): confidence, a note, the owner's health and, where
+    the goal's progress is entered by hand, its new progress. The history is kept beside metric check-ins."""
+
+    progress = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=1,
+        help_text="The goal's new progress in [0, 1]; only where it is entered by hand (progress_source manual, or "
+        "auto without metrics or goals under it). Null: unchanged.",
+    )
+    confidence = serializers.IntegerField(
+        min_value=0, max_value=10, help_text="How sure the author is of reaching the goal: 0 (not at all) to 10."
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="What happened, in words.")
+    health = serializers.ChoiceField(
+        choices=Health.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The owner's own health for the goal (on_track, at_risk, off_track); empty: computed.",
+    )
+
+    class Meta:
+        model = CheckIn
+        fields = ("id", "goal", "metric", "progress", "value", "confidence", "note", "health", "author", "created")
+        read_only_fields = ("id", "goal", "metric", "value", "author", "created")
+        extra_kwargs = {
+            "id": {"help_text": "The check-in's id."},
+            "goal": {"help_text": "The goal (id)."},
+            "metric": {"help_text": "The metric checked in on (id); null for a check-in on the goal itself."},
+            "value": {"help_text": "The metric's new value; null for a check-in on the goal itself."},
+            "author": {"help_text": "Who recorded it (id of people/)."},
+            "created": {"help_text": "When it was recorded."},
+        }
+
+    def create(self, validated_data: dict) -> CheckIn:
+        return services.goal_checkin_record(
+            actor=self.context["request"].user, goal=self.context["goal"], **validated_data
+        )

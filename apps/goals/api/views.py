@@ -19,6 +19,7 @@ from ..selectors import goal_ancestors, goal_subtree
 from .representation import goal_rows
 from .serializers import (
     CheckInSerializer,
+    GoalCheckInSerializer,
     GoalMoveSerializer,
     GoalSerializer,
     GoalTreeSerializer,
@@ -35,6 +36,12 @@ def with_goal_reads(queryset: QuerySet[Goal]) -> QuerySet[Goal]:
 class CanChangeGoal(ObjectRule):
     rule = permissions.can_change_goal
     message = "Your role may not change this goal."
+
+    def has_object_permission(self, request, view, goal) -> bool:
+        if view.action == "checkins" and request.method == "POST":
+            self.message = "Only the goal's owner and those who may change the goal check in on it."
+            return permissions.can_record_goal_checkin(request.user, goal)
+        return super().has_object_permission(request, view, goal)
 
 
 @extend_schema_view(
@@ -163,6 +170,34 @@ class GoalViewSet(
                 if parent_node is not None:
                     parent_node["children"].append(node)
         return Response(index[root.pk])
+
+    @extend_schema(
+        methods=["GET"],
+        summary="A goal's check-in history",
+        description="Every check-in on the goal: on the goal itself and on its metrics, newest first. Paginated.",
+        responses=GoalCheckInSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Check in on a goal itself",
+        description="For goals without metrics (most intents): a confidence, a note, the owner's health and, where "
+        "the goal's progress is entered by hand, its new progress. For the goal's owner and whoever may change it. "
+        "Progress rolls up in the background.",
+        request=GoalCheckInSerializer,
+        responses={201: GoalCheckInSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=())
+    def checkins(self, request: Request, pk=None) -> Response:
+        goal = self.get_object()
+        if request.method == "POST":
+            serializer = GoalCheckInSerializer(
+                data=request.data, context={**self.get_serializer_context(), "goal": goal}
+            )
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
+            return Response(serializer.data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(goal.checkins.order_by("-created", "-id"))
+        return self.get_paginated_response(GoalCheckInSerializer(page, many=True).data)
 
     @extend_schema(
         summary="Who read your reflection",

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from .. import permissions, services
-from ..forms import CheckInForm, add_service_errors
+from ..forms import CheckInForm, GoalCheckInForm, add_service_errors
 from ..models import Goal
 from .common import redirect_back
 from .goal import metric_rows
@@ -44,3 +44,24 @@ def checkin_record(request, pk: int):
             "saved": not form.errors,
         },
     )
+
+
+@login_required
+@require_POST
+def goal_checkin_record(request, pk: int):
+    """A check-in on the goal itself, from its page."""
+    goal = get_object_or_404(permissions.visible_goals(request.user).select_related("cycle", "owner", "unit"), pk=pk)
+    if not permissions.can_record_goal_checkin(request.user, goal):
+        raise PermissionDenied("You may see this goal but not check in on it.")
+    form = GoalCheckInForm(request.POST, manual=services.progress_entered_by_hand(goal), prefix="goal")
+    if form.is_valid():
+        try:
+            services.goal_checkin_record(actor=request.user, goal=goal, **form.service_fields())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    if form.errors:
+        problems = " ".join(message for messages_ in form.errors.values() for message in messages_)
+        messages.error(request, f"Nothing was recorded: {problems}")
+    else:
+        messages.success(request, f"Check-in recorded on “{goal.title}”.")
+    return redirect_back(request, goal)

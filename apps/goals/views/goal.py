@@ -15,7 +15,16 @@ from apps.goals.models import CheckIn, Metric
 from apps.org.models import Unit
 
 from .. import permissions, selectors, services
-from ..forms import CheckInForm, GoalEditForm, MetricForm, MoveForm, TranslateForm, add_service_errors, first_metric
+from ..forms import (
+    CheckInForm,
+    GoalCheckInForm,
+    GoalEditForm,
+    MetricForm,
+    MoveForm,
+    TranslateForm,
+    add_service_errors,
+    first_metric,
+)
 from ..models import PRIVATE_FIELDS, Goal, Layer, ReflectionRead
 from ..rules import ALLOWED_PARENT_LAYERS
 from ..similarity import looks_copied, title_similarity
@@ -77,6 +86,8 @@ def goal_detail(request, pk: int):
         "can_change": can_change,
         "can_translate": goal.layer != Layer.PERSONAL and not goal.is_archived and _leads_a_unit(request.user),
         "checkin_form": CheckInForm(),
+        "goal_checkin_form": _goal_checkin_form(request.user, goal),
+        "goal_checkins": list(goal.checkins.filter(metric__isnull=True).select_related("author")[:10]),
     }
     return render(request, "goals/goal_detail.html", context)
 
@@ -107,6 +118,12 @@ def goal_edit(request, pk: int):
             messages.success(request, "Goal saved.")
             return redirect("goals:detail", pk=goal.pk)
     return render(request, "goals/goal_form.html", {"form": form, "goal": goal, "heading": f"Edit “{goal.title}”"})
+
+
+def _goal_checkin_form(viewer, goal: Goal) -> GoalCheckInForm | None:
+    if goal.is_archived or not permissions.can_record_goal_checkin(viewer, goal):
+        return None
+    return GoalCheckInForm(manual=services.progress_entered_by_hand(goal), prefix="goal")
 
 
 def _move_candidates(request, goal: Goal):
