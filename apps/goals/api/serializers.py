@@ -296,10 +296,9 @@ class MetricSerializer(serializers.ModelSerializer):
         return services.metric_update(actor=self._user, metric=metric, **fields)
 
 
-class CheckInSerializer(serializers.ModelSerializer):
-    """A dated update of a metric's value, with a confidence and a note; the history is kept."""
+class CheckInFields(serializers.ModelSerializer):
+    """What every check-in says, on a metric or on the goal itself: a confidence, a note and the owner's health."""
 
-    value = value_field("The metric's new value.")
     confidence = serializers.IntegerField(
         min_value=0, max_value=10, help_text="How sure the author is of reaching the target: 0 (not at all) to 10."
     )
@@ -311,6 +310,12 @@ class CheckInSerializer(serializers.ModelSerializer):
         default="",
         help_text="The owner's own health for the goal (on_track, at_risk, off_track); empty: computed.",
     )
+
+
+class CheckInSerializer(CheckInFields):
+    """A dated update of a metric's value, with a confidence and a note; the history is kept."""
+
+    value = value_field("The metric's new value.")
 
     class Meta:
         model = CheckIn
@@ -346,7 +351,7 @@ class ReflectionReadSerializer(serializers.ModelSerializer):
         }
 
 
-class GoalCheckInSerializer(serializers.ModelSerializer):
+class GoalCheckInSerializer(CheckInFields):
     """A check-in on the goal itself (for goals without metrics): confidence, a note, the owner's health and, where
     the goal's progress is entered by hand, its new progress. The history is kept beside metric check-ins."""
 
@@ -357,17 +362,6 @@ class GoalCheckInSerializer(serializers.ModelSerializer):
         max_value=1,
         help_text="The goal's new progress in [0, 1]; only where it is entered by hand (progress_source manual, or "
         "auto without metrics or goals under it). Null: unchanged.",
-    )
-    confidence = serializers.IntegerField(
-        min_value=0, max_value=10, help_text="How sure the author is of reaching the goal: 0 (not at all) to 10."
-    )
-    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="What happened, in words.")
-    health = serializers.ChoiceField(
-        choices=Health.choices,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="The owner's own health for the goal (on_track, at_risk, off_track); empty: computed.",
     )
 
     class Meta:

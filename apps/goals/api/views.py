@@ -226,6 +226,17 @@ class GoalViewSet(
         return Response(self.get_serializer([*path, goal], many=True).data)
 
 
+def checkins_answer(view, request: Request, serializer_class, checkins, **target) -> Response:
+    """A check-in history (GET, newest first, paginated) or a new check-in on `target` (POST: 201)."""
+    if request.method == "POST":
+        serializer = serializer_class(data=request.data, context={**view.get_serializer_context(), **target})
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+    page = view.paginate_queryset(checkins.order_by("-created", "-id"))
+    return view.get_paginated_response(serializer_class(page, many=True).data)
+
+
 def _tree_order(pair: tuple[dict, dict]) -> tuple:
     """Parents before children: the cascade in nested-set order, then the personal goals (leaves)."""
     row = pair[1]
@@ -309,12 +320,4 @@ class MetricViewSet(
     @action(detail=True, methods=["get", "post"], filter_backends=())
     def checkins(self, request: Request, pk=None) -> Response:
         metric = self.get_object()
-        if request.method == "POST":
-            serializer = CheckInSerializer(
-                data=request.data, context={**self.get_serializer_context(), "metric": metric}
-            )
-            serializer.is_valid(raise_exception=True)
-            serializer.save()
-            return Response(serializer.data, status=status.HTTP_201_CREATED)
-        page = self.paginate_queryset(metric.checkins.order_by("-created", "-id"))
-        return self.get_paginated_response(CheckInSerializer(page, many=True).data)
+        return checkins_answer(self, request, CheckInSerializer, metric.checkins.all(), metric=metric)
