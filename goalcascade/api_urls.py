@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 from apps.core.api.views import not_found
 from apps.cycles.api.views import CycleViewSet
 from apps.goals.api.views import GoalViewSet, MetricViewSet
-from apps.org.api.views import ImportJobViewSet, PersonViewSet, TokenView, UnitViewSet
+from apps.org.api.views import ImportJobViewSet, PasswordResetView, PersonViewSet, TokenView, UnitViewSet
 from apps.reports.api.views import AlignmentReportView, ExportJobViewSet
 
 router = DefaultRouter()
@@ -21,6 +21,7 @@ router.register("reports/exports", ExportJobViewSet, basename="export-job")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/password-reset/", PasswordResetView.as_view(), name="api-password-reset"),
     path("reports/alignment/", AlignmentReportView.as_view(), name="alignment-report"),
     *router.urls,
     # Anything else under /api/v1/ is a JSON 404, like every other API error (not the site's HTML page).

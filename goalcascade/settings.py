@@ -426,8 +426,8 @@ INVITATION_DAYS = env_float("INVITATION_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = int(env_float("PASSWORD_RESET_HOURS", 24) * 3600)
 # Reset mails one address receives per hour at most, whoever asks (requests beyond it are answered alike, unsent).
 PASSWORD_RESET_MAILS_PER_HOUR = int(env_float("PASSWORD_RESET_MAILS_PER_HOUR", 5))
-# Invitations whose task was lost (Redis away, a worker killed) are sent by this sweep.
-CELERY_BEAT_SCHEDULE["invitation-sweep"] = {"task": "apps.org.tasks.send_due_invitations", "schedule": 300}
+# Invitations and reset mails whose task was lost (Redis away, a worker killed) are sent by this sweep.
+CELERY_BEAT_SCHEDULE["mail-sweep"] = {"task": "apps.org.tasks.send_due_mails", "schedule": 300}
 # --- end of Mail ----------------------------------------------------------------------
 
 # --- Domain knobs ---------------------------------------------------------------------

@@ -1,10 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from mptt.admin import MPTTModelAdmin
 
 from apps.core.admin import ReadOnlyAdmin
 
-from . import services
+from . import invitations, services
 from .models import ImportJob, Person, Unit
 
 
@@ -44,10 +45,32 @@ class PersonAdmin(UserAdmin):
         ("Person", {"fields": ("name", "email", "employee_id", "unit", "manager", "role")}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
-    add_fieldsets = ((None, {"fields": ("username", "password1", "password2", "name", "email", "unit", "role")}),)
+    # "Password-based authentication: disabled" makes a person without a password, who is mailed an invitation.
+    add_fieldsets = (
+        (None, {"fields": ("username", "usable_password", "password1", "password2", "name", "email", "unit", "role")}),
+    )
+    actions = ("send_invitation",)
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # as people/ and the import do: someone new without a password is invited
+            invitations.invitations_for_new_people(people=[obj], actor=request.user)
+
+    @admin.action(description="Mail an invitation to set a password")
+    def send_invitation(self, request, queryset):
+        sent, refused = 0, []
+        for person in queryset:
+            try:
+                invitations.invitation_request(actor=request.user, person=person)
+                sent += 1
+            except ValidationError as exc:
+                refused.extend(exc.messages)
+        self.message_user(request, f"{sent} invitation(s) on the way.", messages.SUCCESS)
+        for message in refused[:20]:
+            self.message_user(request, message, messages.WARNING)
 
 
 @admin.register(ImportJob)

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from apps.core.filters import IdFilter
 
+from .invitations import activated_q
 from .models import Person, Unit
 
 
@@ -25,6 +26,10 @@ class PersonFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search", max_length=200, help_text="Text to find in the username, name or email."
     )
+    activated = django_filters.BooleanFilter(
+        method="filter_activated",
+        help_text="true: only people who have signed in or have a password; false: only those who have neither.",
+    )
 
     class Meta:
         model = Person
@@ -35,3 +40,6 @@ class PersonFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(username__icontains=value) | Q(name__icontains=value) | Q(email__icontains=value))
+
+    def filter_activated(self, queryset, name, value):
+        return queryset.filter(activated_q()) if value else queryset.exclude(activated_q())

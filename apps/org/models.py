@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
 
 
@@ -122,3 +123,46 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
+
+
+class AccountMail(models.Model):
+    """An invitation or a password-reset mail: recorded when it is asked for, in the same transaction (an outbox),
+    and sent by a Celery task (apps.org.tasks.send_account_mails), or by the sweep when that task was lost.
+
+    A row is claimed (`claimed_at`) before it is sent, so two workers never send it both; a claim older than
+    CLAIM_SECONDS belongs to a worker that died and may be taken again. `outcome` says how it ended: sent, skipped
+    (no longer needed: the person activated their account, was deactivated or lost their email) or refused (the mail
+    server refused the address). The link in the mail is made when it is sent, so it lasts from then.
+    """
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", "Invitation"
+        PASSWORD_RESET = "password_reset", "Password reset"
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Skipped: no longer needed"
+        REFUSED = "refused", "Refused by the mail server"
+
+    CLAIM_SECONDS = 900
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="account_mails")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    requested_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    import_job = models.ForeignKey(
+        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="account_mails"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=("person", "kind", "-created")),
+            models.Index(fields=("import_job", "outcome")),
+            models.Index(fields=("created",), condition=models.Q(finished_at__isnull=True), name="account_mail_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.person_id} ({self.outcome or 'waiting'})"

@@ -9,7 +9,7 @@ from apps.core.history import diff, record_change, snapshot
 from apps.core.models import ObjectChange
 from apps.core.validation import FieldsPermissionDenied, check_choice, check_known_fields
 
-from . import permissions, tree
+from . import invitations, permissions, tree
 from .models import Person, Unit
 
 
@@ -105,7 +105,10 @@ def person_create(
     manager: Person | None = None,
     role: str = Person.Role.EMPLOYEE,
     employee_id: str | None = None,
+    invite: bool = True,
 ) -> Person:
+    """A new person. Without a password but with an email, they are mailed an invitation once this commits (unless
+    `invite` is false: single sign-on creates people who are signing in already)."""
     if not username or not username.strip():
         raise ValidationError({"username": "A person needs a username."})
     if Person.objects.filter(username=username).exists():
@@ -143,6 +146,8 @@ def person_create(
         action=ObjectChange.Action.CREATE,
         changes=diff({}, snapshot(person, ("username", "name", "unit", "manager", "role"))),
     )
+    if invite:
+        invitations.invitations_for_new_people(people=[person], actor=actor)
     return person
 
 

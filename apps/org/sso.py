@@ -140,7 +140,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         """A new person from an auto-create domain, made through the organisation's service (so it is recorded)."""
         email = next(e for e in verified_emails(sociallogin) if may_auto_create(e, settings.SSO_AUTO_CREATE_DOMAINS))
         username = get_account_adapter(request).generate_unique_username([email.partition("@")[0], "person"])
-        person = services.person_create(actor=None, username=username, name=sociallogin.user.name, email=email)
+        person = services.person_create(
+            actor=None, username=username, name=sociallogin.user.name, email=email, invite=False
+        )
         sociallogin.user = person
         sociallogin.save(request)
         return person

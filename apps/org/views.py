@@ -1,17 +1,22 @@
 """Organisation pages for HR: the people import (upload → check in the background → confirm → import in the
 background). Thin: the rules are in apps.org.importing, access in apps.org.permissions."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from apps.org import permissions
+from apps.org import invitations, permissions
 
 from .forms import PeopleFileForm
 from .importing import jobs
-from .models import ImportJob
+from .models import AccountMail, ImportJob, Person
 
 RECENT_JOBS = 10
+NOT_ACTIVATED_PAGE = 100
 
 
 def _require_org_manager(request) -> None:
@@ -40,7 +45,13 @@ def people_import_job(request, pk: int):
         started = jobs.import_job_again(actor=request.user, job=job, dry_run=False)
         return redirect("org:people-import-job", pk=started.pk)
     template = "org/_import_job_status.html" if request.htmx else "org/import_job.html"
-    context = {"job": job, "result": job.result, "confirmable": _confirmable(job), "shown": jobs.CHANGES_KEPT}
+    context = {
+        "job": job,
+        "result": job.result,
+        "confirmable": _confirmable(job),
+        "shown": jobs.CHANGES_KEPT,
+        "mails": invitations.import_job_mails(job),
+    }
     return render(request, template, context)
 
 
@@ -48,3 +59,37 @@ def _confirmable(job: ImportJob) -> bool:
     return (
         job.dry_run and job.status == ImportJob.Status.DONE and bool(job.result.get("has_changes")) and bool(job.file)
     )
+
+
+@login_required
+def people_not_activated(request):
+    """HR's list of the people who cannot get in yet (invitable), with their last invitation; POST resends to all."""
+    _require_org_manager(request)
+    if request.method == "POST":
+        count = invitations.invitations_request_pending(actor=request.user)
+        messages.success(request, f"{count} invitation{'' if count == 1 else 's'} on the way.")
+        return redirect("org:people-not-activated")
+    sent = Q(account_mails__kind=AccountMail.Kind.INVITATION, account_mails__outcome=AccountMail.Outcome.SENT)
+    people = (
+        invitations.invitable()
+        .select_related("unit")
+        .annotate(last_invited=Max("account_mails__finished_at", filter=sent))
+        .order_by("name", "username")
+    )
+    page = Paginator(people, NOT_ACTIVATED_PAGE).get_page(request.GET.get("page"))
+    return render(request, "org/not_activated.html", {"page": page, "pause_hours": 1})
+
+
+@login_required
+@require_POST
+def person_invite(request, pk: int):
+    """Resend one person's invitation (the not-activated page's button)."""
+    _require_org_manager(request)
+    person = get_object_or_404(Person, pk=pk)
+    try:
+        invitations.invitation_request(actor=request.user, person=person)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"An invitation to {person} is on the way ({person.email}).")
+    return redirect("org:people-not-activated")

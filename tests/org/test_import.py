@@ -223,6 +223,7 @@ def test_a_file_creates_people_units_and_manager_links(db):
         "deactivated": 0,
         "unchanged": 0,
         "units_created": 5,
+        "invitations": 6,
     }
     di = by_employee_id("E4")
     assert (di.username, di.name, di.email, di.role) == ("e4", "Di Apac", "e4@example.com", "employee")
@@ -524,7 +525,10 @@ def hr_file(tmp_path):
 
 def test_the_command_imports_and_prints_the_summary(db, hr_file, capsys):
     call_command("import_people", hr_file(csv_file(*small_org())))
-    assert "Imported: 6 created, 0 updated, 0 deactivated, 0 unchanged; 5 new unit(s)." in capsys.readouterr().out
+    assert (
+        "Imported: 6 created, 0 updated, 0 deactivated, 0 unchanged; 5 new unit(s); 6 invitation(s)."
+        in capsys.readouterr().out
+    )
     assert Person.objects.filter(employee_id__isnull=False).count() == 6
 
 

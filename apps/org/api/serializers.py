@@ -8,7 +8,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from apps.core.api.fields import IdRelatedField
 
-from .. import services
+from .. import invitations, services
 from ..models import ImportJob, Person, Unit
 
 
@@ -69,13 +69,19 @@ class PersonSerializer(serializers.ModelSerializer):
         style={"input_type": "password"},
         trim_whitespace=False,
         max_length=256,
-        help_text="Only when the person is created; checked against the password rules. Without it the person "
-        "cannot sign in with a password.",
+        help_text="Only when the person is created; checked against the password rules. Without it, a person with an "
+        "email is mailed an invitation to set one.",
+    )
+
+    activated = serializers.SerializerMethodField(
+        help_text="Whether the person can get in on their own: they have signed in at least once (with a password or "
+        "single sign-on) or they have a password (set through an invitation or reset link, or given on creation). "
+        "false: they need their invitation (`POST people/{id}/invite/`)."
     )
 
     class Meta:
         model = Person
-        fields = ("id", "username", "name", "email", "unit", "manager", "role", "is_active", "password")
+        fields = ("id", "username", "name", "email", "unit", "manager", "role", "is_active", "activated", "password")
         extra_kwargs = {
             "id": {"help_text": "The person's id."},
             "username": {"help_text": "What they sign in with. Fixed once created."},
@@ -86,6 +92,12 @@ class PersonSerializer(serializers.ModelSerializer):
             },
             "is_active": {"help_text": "false: the person can no longer sign in (their goals and history are kept)."},
         }
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_activated(self, person: Person) -> bool:
+        # Lists annotate it (apps.org.invitations.with_activated); a person just written is asked directly.
+        activated = getattr(person, "activated", None)
+        return invitations.is_activated(person) if activated is None else activated
 
     def validate(self, attrs: dict) -> dict:
         if self.instance is not None:
@@ -162,6 +174,10 @@ class ImportCountsSerializer(serializers.Serializer):
     )
     unchanged = serializers.IntegerField(help_text="People the file matches already.")
     units_created = serializers.IntegerField(help_text="Units added along the unit paths.")
+    invitations = serializers.IntegerField(
+        required=False,
+        help_text="Invitations the import mails (or, in a dry run, would mail): one to each new active person.",
+    )
 
 
 class ImportResultSerializer(serializers.Serializer):
@@ -205,6 +221,10 @@ class ImportJobSerializer(serializers.ModelSerializer):
     )
     problem_count = serializers.SerializerMethodField(help_text="How many problems the file has in all.")
     warnings = serializers.SerializerMethodField(help_text="Things worth a look that do not stop the import.")
+    invitations_sent = serializers.SerializerMethodField(
+        help_text="Of the import's invitations (`counts.invitations`), how many have been mailed so far: they go out "
+        "from background tasks after the import."
+    )
 
     class Meta:
         model = ImportJob
@@ -218,6 +238,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "problems",
             "problem_count",
             "warnings",
+            "invitations_sent",
             "error",
             "requested_by",
             "created",
@@ -254,3 +275,20 @@ class ImportJobSerializer(serializers.ModelSerializer):
     @extend_schema_field(ImportProblemSerializer(many=True))
     def get_warnings(self, job: ImportJob) -> list:
         return job.result.get("warnings", [])
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_invitations_sent(self, job: ImportJob) -> int:
+        return getattr(job, "invitations_sent", 0)  # annotated by the viewset's queryset
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254, help_text="The address of the account whose password to set.")
+
+
+class AcceptedSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What happens next, in words.")
+
+
+class InvitationsQueuedSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What happens next, in words.")
+    count = serializers.IntegerField(help_text="How many invitations are on their way.")

@@ -1,7 +1,8 @@
 """The organisation API (units, people) and the token endpoint: thin views over apps.org.services."""
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -16,12 +17,13 @@ from rest_framework.views import APIView
 from apps.core.api.throttling import AnonRateThrottle, AuthRateThrottle
 from apps.core.api.viewsets import ApiViewSet
 
-from .. import importing, permissions
+from .. import importing, invitations, permissions
 from ..filters import PersonFilterSet, UnitFilterSet
 from ..importing import jobs
-from ..models import ImportJob, Person, Unit
+from ..models import AccountMail, ImportJob, Person, Unit
 from .permissions import CanChangePerson, CanImport, ManagesOrg
 from .serializers import (
+    AcceptedSerializer,
     CredentialsSerializer,
     ImportFlagsSerializer,
     ImportJobCreateSerializer,
@@ -29,6 +31,8 @@ from .serializers import (
     ImportRefusedSerializer,
     ImportResultSerializer,
     ImportUploadSerializer,
+    InvitationsQueuedSerializer,
+    PasswordResetSerializer,
     PersonSerializer,
     TokenSerializer,
     UnitSerializer,
@@ -58,9 +62,16 @@ class UnitViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List people", description="Everyone in the organisation. Paginated."),
+    list=extend_schema(
+        summary="List people",
+        description="Everyone in the organisation. Paginated. `?activated=false` lists who has not got in yet.",
+    ),
     retrieve=extend_schema(summary="Read a person"),
-    create=extend_schema(summary="Create a person", description="HR and admins; only an admin creates an admin."),
+    create=extend_schema(
+        summary="Create a person",
+        description="HR and admins; only an admin creates an admin. Without `password`, a person with an email is "
+        "mailed an invitation to set one once the person is saved.",
+    ),
     update=extend_schema(summary="Replace a person's fields", description="HR and admins; username is fixed."),
     partial_update=extend_schema(summary="Change some of a person's fields", description="HR and admins."),
 )
@@ -72,7 +83,40 @@ class PersonViewSet(
     permission_classes = (*ApiViewSet.permission_classes, ManagesOrg, CanChangePerson)
 
     def get_queryset(self) -> QuerySet[Person]:
-        return Person.objects.order_by("pk")
+        return invitations.with_activated(Person.objects.order_by("pk"))
+
+    @extend_schema(
+        summary="Mail a person an invitation",
+        description="HR and admins (only an admin invites an admin). Mails the person a link to set their password "
+        "and sign in: it works once, for INVITATION_DAYS (7) days; earlier invitations keep working until one is "
+        "used. 400 when the person is deactivated, has no email or has activated already (they can reset their "
+        "password instead). The mail goes out from a background task.",
+        request=None,
+        responses={202: AcceptedSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="invite", filter_backends=(), pagination_class=None)
+    def invite(self, request: Request, pk=None) -> Response:
+        person = self.get_object()
+        try:
+            invitations.invitation_request(actor=request.user, person=person)
+        except ValidationError as exc:
+            return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        detail = f"An invitation is on its way to {person.email}."
+        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Mail everyone who has not activated an invitation",
+        description="HR and admins. An invitation to every active person with an email who has neither signed in "
+        "nor got a password (`?activated=false`), except those invited in the last hour; an admin's reaches admins "
+        "too. Answers how many.",
+        request=None,
+        responses={202: InvitationsQueuedSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="invite-pending", filter_backends=(), pagination_class=None)
+    def invite_pending(self, request: Request) -> Response:
+        count = invitations.invitations_request_pending(actor=request.user)
+        detail = f"{count} invitation{'' if count == 1 else 's'} on the way."
+        return Response({"detail": detail, "count": count}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         summary="Import the org chart",
@@ -148,7 +192,11 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     parser_classes = (MultiPartParser,)
 
     def get_queryset(self) -> QuerySet[ImportJob]:
-        return permissions.visible_import_jobs(self.request.user).order_by("-created", "-id")
+        sent = Q(account_mails__outcome=AccountMail.Outcome.SENT)
+        jobs = permissions.visible_import_jobs(self.request.user).annotate(
+            invitations_sent=Count("account_mails", filter=sent)
+        )
+        return jobs.order_by("-created", "-id")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         params = ImportJobCreateSerializer(data=request.data)
@@ -182,3 +230,35 @@ class TokenView(APIView):
         serializer.is_valid(raise_exception=True)
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
+
+
+RESET_ACCEPTED = (
+    "If the address belongs to an active account, a link to set its password is on its way. It works once, for a "
+    "limited time."
+)
+
+
+class PasswordResetView(APIView):
+    """Ask for a password link by email; the answer is the same whoever the address belongs to."""
+
+    authentication_classes = ()
+    permission_classes = ()
+    throttle_classes = (AnonRateThrottle, AuthRateThrottle)
+
+    @extend_schema(
+        summary="Mail a link to set a password",
+        description="Answers 202 for every well-formed address, whether or not it belongs to someone, so it tells "
+        "nobody who has an account. When it belongs to active people — with a password or without one (imported "
+        "people who never set one) — each is mailed a link to choose a password (valid for PASSWORD_RESET_HOURS, "
+        "24; it works once). Throttled per client address with the token endpoint (`API_THROTTLE_AUTH`), and one "
+        "address is mailed at most PASSWORD_RESET_MAILS_PER_HOUR (5) links an hour. With PASSWORD_LOGIN=false "
+        "nothing is mailed.",
+        request=PasswordResetSerializer,
+        responses={202: AcceptedSerializer},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordResetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitations.password_reset_request(email=serializer.validated_data["email"])
+        return Response({"detail": RESET_ACCEPTED}, status=status.HTTP_202_ACCEPTED)

@@ -23,7 +23,8 @@ What an import does, and the choices made where the issue is silent:
   deeper a team. Existing units keep their kind. Names match exactly (case included).
 - A new person's username is their email's local part, or, when taken, that plus "." and the
   employee id; it never changes afterwards. New people get an unusable password: they set one
-  with password reset (or sign in through SSO once there is one).
+  through the invitation each active new person is mailed once the import commits (apps.org.invitations; sent
+  by Celery tasks of at most a few hundred mails each, never in the import's own request), or sign in through SSO.
 - Email need not be unique (the model allows it): a shared email is a warning, not a problem.
 - Only an admin makes someone an admin or changes (or deactivates) an admin's account; an
   actor of None (the management command without --actor) acts as the system and may.
@@ -34,7 +35,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from apps.core.locks import advisory_xact_lock
-from apps.org import permissions, tree
+from apps.org import invitations, permissions, tree
 
 from .applying import apply_plan
 from .parsing import COLUMNS, REQUIRED_COLUMNS, Problem, Sheet, read_file, row_bound, size_problems
@@ -63,12 +64,16 @@ def plan_import(*, actor, data: bytes, filename: str = "") -> ImportPlan:
     return _plan(read_file(data, filename), actor)
 
 
-def import_people(*, actor, data: bytes, filename: str = "", dry_run: bool = False) -> ImportPlan:
+def import_people(
+    *, actor, data: bytes, filename: str = "", dry_run: bool = False, job_id: int | None = None, invite: bool = True
+) -> ImportPlan:
     """Check `data` and, when it has no problems (and not `dry_run`), write all of it in one transaction.
 
     The organisation is read under the import's own lock and the unit tree's lock, so the plan
     written is the plan checked even when two imports or a unit edit race. `applied` tells
     whether the import went through (a file that changes nothing goes through, writing nothing).
+    Every active new person gets an invitation (recorded with the import, mailed after it commits; counted
+    against the import job `job_id`), unless `invite` is false.
     """
     _check_actor(actor)
     sheet = read_file(data, filename)
@@ -80,7 +85,9 @@ def import_people(*, actor, data: bytes, filename: str = "", dry_run: bool = Fal
         plan = _plan(sheet, actor)
         if plan.ok:
             if plan.has_changes:
-                apply_plan(plan, actor)
+                new_people = apply_plan(plan, actor)
+                if invite:
+                    invitations.invitations_for_new_people(people=new_people, actor=actor, import_job_id=job_id)
             plan.applied = True
     return plan
 

@@ -29,11 +29,12 @@ CREATED_FIELDS = {"username": "username", "employee_id": "employee_id", "is_acti
 CREATED_FIELDS |= {name: ATTRIBUTE[name] for name in ("name", "email", "unit", "manager", "role")}
 
 
-def apply_plan(plan: ImportPlan, actor) -> None:
-    """Create the missing units, then the new people, then update and deactivate the rest."""
+def apply_plan(plan: ImportPlan, actor) -> list[Person]:
+    """Create the missing units, then the new people, then update and deactivate the rest. Answers the new people."""
     unit_id = _create_units(plan, actor)
-    new_pks = _create_people(plan, unit_id, actor)
-    _update_people(plan, unit_id, new_pks, actor)
+    new_people = _create_people(plan, unit_id, actor)
+    _update_people(plan, unit_id, {person.employee_id: person.pk for person in new_people}, actor)
+    return new_people
 
 
 def kind_for_depth(depth: int) -> str:
@@ -70,10 +71,10 @@ def _unit_history(created: dict, unit_id: Callable) -> Iterator[tuple[int, str, 
 # --- New people ----------------------------------------------------------------------------------
 
 
-def _create_people(plan: ImportPlan, unit_id: Callable, actor) -> dict[str, int]:
+def _create_people(plan: ImportPlan, unit_id: Callable, actor) -> list[Person]:
     """Insert new people, then point those whose manager is also new at that manager (a second bulk query)."""
     if not plan.creates:
-        return {}
+        return []
     people = [_new_person(change, plan.usernames[change.employee_id], unit_id) for change in plan.creates]
     Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
     pks = {person.employee_id: person.pk for person in people}
@@ -84,11 +85,11 @@ def _create_people(plan: ImportPlan, unit_id: Callable, actor) -> dict[str, int]
             later.append(person)
     bulk_update_objects(later, ["manager"], batch_size=BATCH_SIZE)
     record_changes(actor=actor, model=Person, changes=(_creation(person) for person in people))
-    return pks
+    return people
 
 
 def _new_person(change: PersonChange, username: str, unit_id: Callable) -> Person:
-    """New people get an unusable password: they set one through password reset (or sign in through SSO)."""
+    """New people get an unusable password: they set one through their invitation (or sign in through SSO)."""
     target = change.target
     return Person(
         username=username,

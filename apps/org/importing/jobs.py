@@ -75,7 +75,9 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     try:
         with job.file.open("rb") as file:
             data = file.read()
-        plan = import_people(actor=job.requested_by, data=data, filename=job.filename, dry_run=job.dry_run)
+        plan = import_people(
+            actor=job.requested_by, data=data, filename=job.filename, dry_run=job.dry_run, job_id=job.pk
+        )
         status = Status.DONE if plan.ok else Status.REFUSED
         fields = {"status": status, "applied": plan.applied, "result": job_result(plan)}
     except Exception as exc:

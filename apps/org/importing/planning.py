@@ -98,13 +98,19 @@ class ImportPlan:
             "deactivated": len(self.deactivations),
             "unchanged": self.unchanged,
             "units_created": len(self.new_units),
+            "invitations": self.invitations,
         }
+
+    @property
+    def invitations(self) -> int:
+        """Invitations the import sends (or would): one to each new person it leaves active (every row has an email)."""
+        return sum(1 for change in self.creates if change.target.is_active and change.target.email)
 
     def summary(self) -> str:
         c = self.counts
         return (
             f"{c['created']} created, {c['updated']} updated, {c['deactivated']} deactivated, "
-            f"{c['unchanged']} unchanged; {c['units_created']} new unit(s)."
+            f"{c['unchanged']} unchanged; {c['units_created']} new unit(s); {c['invitations']} invitation(s)."
         )
 
     def describe(self, change: PersonChange) -> list[tuple[str, str, str]]:

@@ -23,11 +23,19 @@ class Command(BaseCommand):
             metavar="USERNAME",
             help="who the change history names (HR or admin); without it the import runs as the system",
         )
+        parser.add_argument(
+            "--no-invitations",
+            action="store_true",
+            help="do not mail the new people their invitation (HR can send them later from the import page)",
+        )
 
     def handle(self, *args, file: Path, dry_run: bool = False, actor: str | None = None, **options):
         data = _read(file)
+        invite = not options.get("no_invitations", False)
         try:
-            plan = importing.import_people(actor=_actor(actor), data=data, filename=file.name, dry_run=dry_run)
+            plan = importing.import_people(
+                actor=_actor(actor), data=data, filename=file.name, dry_run=dry_run, invite=invite
+            )
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
         for warning in plan.warnings:
