@@ -261,3 +261,20 @@ def test_only_hr_and_admins_see_who_has_not_activated(db, client):
     client.force_login(PersonFactory(role="manager"))
     assert client.get(reverse("org:people-not-activated")).status_code == 403
     assert client.post(reverse("org:person-invite", args=[1])).status_code == 403
+
+
+def test_the_admin_invites_whom_it_creates_without_a_password(db, client, commit, smtp_server):
+    admin = PersonFactory(username="root", role="admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    form = {
+        "username": "ada",
+        "usable_password": "false",
+        "name": "Ada",
+        "email": "ada@example.com",
+        "role": "employee",
+    }
+    with commit():
+        response = client.post(reverse("admin:org_person_add"), form)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert not Person.objects.get(username="ada").has_usable_password()
+    assert [m["To"] for m in smtp_server.messages] == ["ada@example.com"]
