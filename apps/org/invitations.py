@@ -215,9 +215,21 @@ def _finish(mail: AccountMail, outcome: str) -> None:
     AccountMail.objects.filter(pk=mail.pk).update(outcome=outcome, finished_at=timezone.now())
 
 
+def place_changed_notice(*, actor: Person | None, person: Person, changes: dict) -> None:
+    """Tell `person` by mail that their role, manager or the units they lead changed, by whom (DESIGN.md: a change
+    of someone's place in the organisation, which decides what they may see, is never made behind their back)."""
+    if person.email and person.is_active and changes:
+        _queue([AccountMail(person=person, kind=Kind.PLACE_CHANGED, requested_by=actor, details=changes)])
+
+
 def _send(mail: AccountMail, connection) -> str:
     person = mail.person
-    if mail.kind == Kind.INVITATION:
+    if mail.kind == Kind.PLACE_CHANGED:
+        if not (person.is_active and person.email):
+            return Outcome.SKIPPED
+        context = {"person": person, "changed_by": mail.requested_by, "changes": mail.details}
+        message = render_mail("org/mail/place_changed", {**context, "url": absolute_url("/")}, to=person.email)
+    elif mail.kind == Kind.INVITATION:
         if not_invitable_reason(person):
             return Outcome.SKIPPED
         message = render_mail("org/mail/invitation", _invitation_context(mail), to=person.email)

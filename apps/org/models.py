@@ -138,6 +138,7 @@ class AccountMail(models.Model):
     class Kind(models.TextChoices):
         INVITATION = "invitation", "Invitation"
         PASSWORD_RESET = "password_reset", "Password reset"
+        PLACE_CHANGED = "place_changed", "Your role, manager or the units you lead changed"
 
     class Outcome(models.TextChoices):
         SENT = "sent", "Sent"
@@ -156,6 +157,8 @@ class AccountMail(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    # For PLACE_CHANGED: what changed, as the mail tells it ({"role": [old, new], ...}, names not ids).
+    details = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [

@@ -170,13 +170,37 @@ def person_update(*, actor: Person | None, person: Person, **fields) -> Person:
     if "role" in fields:
         fields.update(Person.admin_flags(fields["role"]))
     before = snapshot(person, fields)
+    old_manager = person.manager if "manager" in fields else None
     for name, value in fields.items():
         setattr(person, name, value)
     changes = diff(before, snapshot(person, fields))
     if changes:
         person.save(update_fields=list(fields))
         record_change(actor=actor, obj=person, action=ObjectChange.Action.UPDATE, changes=changes)
+        _tell_of_new_place(actor, person, changes, old_manager)
     return person
+
+
+def _tell_of_lead_change(actor: Person | None, unit: Unit, lead_ids: list) -> None:
+    """The person who leads a unit now, and the one who led it, learn it by mail."""
+    if actor is None:
+        return
+    people = Person.objects.in_bulk([pk for pk in lead_ids if pk])
+    old, new = (people.get(pk) for pk in lead_ids)
+    for person, change in ((new, ["no", "yes"]), (old, ["yes", "no"])):
+        if person is not None and person.pk != actor.pk:
+            invitations.place_changed_notice(actor=actor, person=person, changes={f"lead of {unit.name}": change})
+
+
+def _tell_of_new_place(actor: Person | None, person: Person, changes: dict, old_manager: Person | None) -> None:
+    """A change of someone's role or manager (what they may see, who reads their reflection) is mailed to them."""
+    told = {}
+    if "role" in changes:
+        told["role"] = [Person.Role(value).label for value in changes["role"]]
+    if "manager" in changes:
+        told["manager"] = [str(old_manager) if old_manager else "nobody", str(person.manager or "nobody")]
+    if told and actor is not None and actor.pk != person.pk:
+        invitations.place_changed_notice(actor=actor, person=person, changes=told)
 
 
 @transaction.atomic
@@ -204,4 +228,6 @@ def unit_update(*, actor: Person | None, unit: Unit, **fields) -> Unit:
         # Tree fields are untouched: update() bypasses MPTT's save, which is what we want here.
         Unit.objects.filter(pk=unit.pk).update(**fields)
         record_change(actor=actor, obj=unit, action=ObjectChange.Action.UPDATE, changes=changes)
+        if "lead" in changes:
+            _tell_of_lead_change(actor, unit, changes["lead"])
     return unit
