@@ -202,3 +202,17 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, db):
 def test_the_nav_link_shows_for_hr_and_admins(client, cast, role, shown):
     client.force_login(cast.person(role))
     assert (f'href="{IMPORT_URL}"' in client.get(reverse("home")).content.decode()) is shown
+
+
+@pytest.mark.parametrize(("role", "shown"), [("hr", True), ("admin", True), ("manager", False)])
+def test_hr_finds_the_invitations_page_in_the_navigation(client, cast, role, shown):
+    client.force_login(cast.person(role))
+    link = f'href="{reverse("org:people-not-activated")}"'
+    assert (link in client.get(reverse("home")).content.decode()) is shown
+
+
+def test_someone_who_signs_in_only_through_sso_is_not_offered_a_password_change(client, cast):
+    cast.employee.set_unusable_password()
+    cast.employee.save()
+    client.force_login(cast.employee)
+    assert f'href="{reverse("password_change")}"' not in client.get(reverse("home")).content.decode()
