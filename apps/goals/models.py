@@ -96,6 +96,9 @@ class Goal(MPTTModel):
     # Health an owner set in their latest check-in; null means "computed".
     health_override = models.CharField(max_length=16, choices=Health.choices, blank=True, default="")
     last_checkin_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Written by apps.goals.rollup: the latest check-in on the goal or, for a goal without metrics of its own, on any
+    # goal below it (DESIGN.md "Progress": as fresh as its freshest child or its own latest check-in).
+    last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Personal goals only: who the owner wants to become through it, and where it comes from.
     identity = models.TextField(blank=True)
     motivation = models.CharField(max_length=16, choices=Motivation.choices, blank=True, default="")
