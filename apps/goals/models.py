@@ -279,3 +279,25 @@ class ReflectionRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reader} read the reflection of goal #{self.goal_id} ({self.channel})"
+
+
+class GoalComment(models.Model):
+    """A comment on a goal, seen by whoever may see the goal; `@username` in it mentions (and notifies) a person.
+
+    Comments are a conversation's record: they are never edited or deleted by the services (apps.goals.comments).
+    `mentions` holds the people the text names who may see the goal; nobody else is stored, shown or told.
+    """
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="goal_comments")
+    body = models.TextField()
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="goal_mentions")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("created", "id")
+        indexes = [models.Index(fields=("goal", "created"))]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on goal #{self.goal_id}"
