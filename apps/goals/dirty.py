@@ -18,7 +18,9 @@ worker, a lost message or a Redis outage delays figures, never loses them.
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from celery import current_app
 from django.conf import settings
@@ -30,6 +32,8 @@ from .models import PendingRollup
 logger = logging.getLogger(__name__)
 BATCH = 5000
 _next_wake = 0.0  # monotonic time before which this process has a drain on its way already
+# While `deferred()` runs: the goal ids marked so far, recorded when it ends instead of one by one.
+_deferred: ContextVar[set[int] | None] = ContextVar("rollup_deferred", default=None)
 
 
 def mark_dirty(goal_ids: Iterable[int | None]) -> None:
@@ -37,8 +41,28 @@ def mark_dirty(goal_ids: Iterable[int | None]) -> None:
     ids = sorted({pk for pk in goal_ids if pk})
     if not ids:
         return
+    collecting = _deferred.get()
+    if collecting is not None:
+        collecting.update(ids)
+        return
     PendingRollup.objects.bulk_create([PendingRollup(goal_id=pk) for pk in ids])
     transaction.on_commit(wake)
+
+
+@contextmanager
+def deferred() -> Iterator[set[int]]:
+    """Collect what the writes inside the block mark, and mark it once when the block ends without an error: one
+    outbox row per goal and one wake for a whole batch of writes (apps.goals.batch), however many marked it.
+
+    Use it inside the writes' transaction (`with transaction.atomic(), deferred():`), so the rows are inserted
+    before the commit. A block that raises marks nothing: its transaction rolls back anyway."""
+    collected: set[int] = set()
+    token = _deferred.set(collected)
+    try:
+        yield collected
+    finally:
+        _deferred.reset(token)
+    mark_dirty(collected)
 
 
 def wake() -> None:

@@ -230,3 +230,13 @@ class GoalCheckInForm(forms.Form):
         if data.get("progress") is not None:
             data["progress"] = data["progress"] / 100
         return data
+
+
+class CommentForm(forms.Form):
+    """A comment on a goal; apps.goals.comments checks its text and reads its @mentions."""
+
+    body = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Everyone who may see this goal reads it. Write @username to mention someone who may see it too.",
+    )

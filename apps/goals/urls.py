@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cascade, checkin, goal, personal, strategy
+from .views import cascade, checkin, comments, goal, personal, strategy
 
 app_name = "goals"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("goals/<int:pk>/metrics/new/", goal.metric_add, name="metric-add"),
     path("metrics/<int:pk>/checkin/", checkin.checkin_record, name="checkin"),
     path("goals/<int:pk>/checkin/", checkin.goal_checkin_record, name="goal-checkin"),
+    path("goals/<int:pk>/comments/", comments.goal_comment_post, name="comment"),
 ]

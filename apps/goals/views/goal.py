@@ -28,6 +28,7 @@ from ..forms import (
 from ..models import PRIVATE_FIELDS, Goal, Layer, ReflectionRead
 from ..rules import ALLOWED_PARENT_LAYERS
 from ..similarity import looks_copied, title_similarity
+from .comments import comments_context
 from .common import changeable_goal, redirect_back, visible_goal
 
 
@@ -88,6 +89,7 @@ def goal_detail(request, pk: int):
         "checkin_form": CheckInForm(),
         "goal_checkin_form": _goal_checkin_form(request.user, goal),
         "goal_checkins": list(goal.checkins.filter(metric__isnull=True).select_related("author")[:10]),
+        **comments_context(goal),
     }
     return render(request, "goals/goal_detail.html", context)
 
