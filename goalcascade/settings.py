@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "apps.cycles",
     "apps.goals",
     "apps.metrics",
+    "apps.notifications",
     "apps.reports",
 ]
 
@@ -428,6 +429,14 @@ PASSWORD_RESET_TIMEOUT = int(env_float("PASSWORD_RESET_HOURS", 24) * 3600)
 PASSWORD_RESET_MAILS_PER_HOUR = int(env_float("PASSWORD_RESET_MAILS_PER_HOUR", 5))
 # Invitations and reset mails whose task was lost (Redis away, a worker killed) are sent by this sweep.
 CELERY_BEAT_SCHEDULE["mail-sweep"] = {"task": "apps.org.tasks.send_due_mails", "schedule": 300}
+# Notification digests (apps.notifications.digests): the hourly job finds whose local morning it is — from
+# DIGEST_HOUR for DIGEST_WINDOW_HOURS, outside their quiet hours — and mails each one digest per period.
+DIGEST_HOUR = int(env_float("DIGEST_HOUR", 8))
+DIGEST_WINDOW_HOURS = env_float("DIGEST_WINDOW_HOURS", 4)
+if not (0 <= DIGEST_HOUR <= 23 and 1 <= DIGEST_WINDOW_HOURS <= 24):
+    raise ImproperlyConfigured("DIGEST_HOUR must be 0-23 and DIGEST_WINDOW_HOURS 1-24")
+CELERY_BEAT_SCHEDULE["hourly-digests"] = {"task": "apps.notifications.tasks.run_digests", "schedule": 3600}
+CELERY_BEAT_SCHEDULE["digest-sweep"] = {"task": "apps.notifications.tasks.send_due_digests", "schedule": 300}
 # --- end of Mail ----------------------------------------------------------------------
 
 # --- Domain knobs ---------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The organisation: units (a tree) and the people in them."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
@@ -20,6 +21,11 @@ class Unit(MPTTModel):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TEAM)
     parent = TreeForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     lead = models.ForeignKey("org.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="led_units")
+    # How often the unit's goals want a check-in (days): their owners are reminded when one is older. Set by the
+    # unit's lead (or a lead above it), HR or an admin (apps.org.permissions.can_set_checkin_cadence).
+    checkin_cadence_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
 
     class MPTTMeta:
         order_insertion_by = ("name",)

@@ -73,6 +73,14 @@ def can_change_person(actor, person: Person) -> bool:
     return access_for(actor).is_admin or not person.is_admin_account
 
 
+def can_set_checkin_cadence(person, unit) -> bool:
+    """How often a unit's goals want a check-in: its lead (or a lead of a unit above it), HR and admins."""
+    access = access_for(person)
+    if access is None:
+        return False
+    return can_manage_org(person) or unit.pk in access.led_unit_ids
+
+
 # Roles that see everything (drafts, every private reflection of their units): only an admin grants them.
 ADMIN_GRANTED_ROLES = (Role.ADMIN, Role.LEADER)
 

@@ -231,3 +231,18 @@ def unit_update(*, actor: Person | None, unit: Unit, **fields) -> Unit:
         if "lead" in changes:
             _tell_of_lead_change(actor, unit, changes["lead"])
     return unit
+
+
+def unit_set_checkin_cadence(*, actor: Person | None, unit: Unit, days) -> Unit:
+    """How often the unit's goals want a check-in (days, 1–365): the unit's lead (or one above), HR or an admin;
+    the system (actor None) too. Its owners are reminded when a goal of the unit has none for this long."""
+    if actor is not None and not permissions.can_set_checkin_cadence(actor, unit):
+        raise FieldsPermissionDenied({"checkin_cadence_days": "Only the unit's lead, HR and admins set its cadence."})
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
+        raise ValidationError({"checkin_cadence_days": "A whole number of days from 1 to 365."})
+    if days != unit.checkin_cadence_days:
+        changes = {"checkin_cadence_days": [unit.checkin_cadence_days, days]}
+        Unit.objects.filter(pk=unit.pk).update(checkin_cadence_days=days)
+        unit.checkin_cadence_days = days
+        record_change(actor=actor, obj=unit, action=ObjectChange.Action.UPDATE, changes=changes)
+    return unit

@@ -16,6 +16,17 @@ class ManagesOrg(drf_permissions.BasePermission):
         return request.method in drf_permissions.SAFE_METHODS or permissions.can_manage_org(request.user)
 
 
+class ManagesOrgOrSetsCadence(ManagesOrg):
+    """units/: as ManagesOrg, and a unit's lead may PATCH its `checkin_cadence_days` alone (the service checks that
+    they lead it)."""
+
+    def has_permission(self, request, view) -> bool:
+        if super().has_permission(request, view):
+            return True
+        data = request.data
+        return view.action == "partial_update" and isinstance(data, dict) and set(data) == {"checkin_cadence_days"}
+
+
 class CanChangePerson(ObjectRule):
     rule = permissions.can_change_person
     message = "Only an admin changes an admin's account."

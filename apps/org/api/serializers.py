@@ -30,20 +30,35 @@ class UnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Unit
-        fields = ("id", "name", "kind", "parent", "lead")
+        fields = ("id", "name", "kind", "parent", "lead", "checkin_cadence_days")
         validators = []  # unit_create names the clash between siblings itself
         extra_kwargs = {
+            "checkin_cadence_days": {
+                "help_text": "How often the unit's goals want a check-in, in days (1–365, default 7): their owners are "
+                "reminded when a goal has none for this long. HR, admins and the unit's lead (or a lead above it) "
+                "set it; a lead PATCHes this field alone."
+            },
             "id": {"help_text": "The unit's id."},
             "name": {"help_text": "The unit's name, unique among its siblings."},
             "kind": {"help_text": "company, division, department, region or team."},
         }
 
+    @transaction.atomic
     def create(self, validated_data: dict) -> Unit:
-        return services.unit_create(actor=self.context["request"].user, **validated_data)
+        actor = self.context["request"].user
+        cadence = validated_data.pop("checkin_cadence_days", None)
+        unit = services.unit_create(actor=actor, **validated_data)
+        if cadence is not None:
+            unit = services.unit_set_checkin_cadence(actor=actor, unit=unit, days=cadence)
+        return unit
 
     @transaction.atomic  # a move and a rename succeed or fail together
     def update(self, unit: Unit, validated_data: dict) -> Unit:
         actor = self.context["request"].user
+        if "checkin_cadence_days" in validated_data:
+            unit = services.unit_set_checkin_cadence(
+                actor=actor, unit=unit, days=validated_data.pop("checkin_cadence_days")
+            )
         if "parent" in validated_data:
             parent = validated_data.pop("parent")
             if getattr(parent, "pk", None) != unit.parent_id:

@@ -21,7 +21,7 @@ from .. import importing, invitations, permissions
 from ..filters import PersonFilterSet, UnitFilterSet
 from ..importing import jobs
 from ..models import AccountMail, ImportJob, Person, Unit
-from .permissions import CanChangePerson, CanImport, ManagesOrg
+from .permissions import CanChangePerson, CanImport, ManagesOrg, ManagesOrgOrSetsCadence
 from .serializers import (
     AcceptedSerializer,
     CredentialsSerializer,
@@ -55,7 +55,7 @@ class UnitViewSet(
 ):
     serializer_class = UnitSerializer
     filterset_class = UnitFilterSet
-    permission_classes = (*ApiViewSet.permission_classes, ManagesOrg)
+    permission_classes = (*ApiViewSet.permission_classes, ManagesOrgOrSetsCadence)
 
     def get_queryset(self) -> QuerySet[Unit]:
         return Unit.objects.order_by("tree_id", "lft")

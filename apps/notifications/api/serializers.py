@@ -1,0 +1,56 @@
+"""Notifications and preferences over the API: shape checks here, the rules in apps.notifications.services."""
+
+from rest_framework import serializers
+
+from ..models import Notification, Preference, available_timezones
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    """Something that needs your attention."""
+
+    read = serializers.SerializerMethodField(help_text="Whether you have read it.")
+
+    class Meta:
+        model = Notification
+        fields = ("id", "kind", "text", "url", "created", "read")
+        read_only_fields = fields
+        extra_kwargs = {
+            "kind": {"help_text": "What it is about."},
+            "text": {"help_text": "What to tell, with names and goal titles (never a goal's private reflection)."},
+            "url": {"help_text": "Where to act on it: a path of this site (empty when there is nowhere to go)."},
+            "created": {"help_text": "When it was noticed."},
+        }
+
+    def get_read(self, notification: Notification) -> bool:
+        return notification.read_at is not None
+
+
+class PreferenceSerializer(serializers.ModelSerializer):
+    """How you want to hear of your notifications."""
+
+    timezone = serializers.CharField(
+        max_length=64, help_text="Your IANA time zone (Europe/Berlin, Asia/Tokyo): the digest comes in your morning."
+    )
+
+    class Meta:
+        model = Preference
+        fields = ("timezone", "quiet_hours_start", "quiet_hours_end", "email_digest", "checkin_reminders")
+        extra_kwargs = {
+            "quiet_hours_start": {"help_text": "From this local time (HH:MM) no mail reaches you; null: none."},
+            "quiet_hours_end": {
+                "help_text": "Until this local time (HH:MM); may be earlier than the start (overnight)."
+            },
+            "email_digest": {"help_text": "off, daily or weekly (Mondays; the default)."},
+            "checkin_reminders": {"help_text": "Remind you when a check-in is due (in the app and in your digest)."},
+        }
+
+    def validate_timezone(self, value: str) -> str:
+        if value not in available_timezones():
+            raise serializers.ValidationError(
+                f"{value!r} is not a time zone we know: use an IANA name such as Asia/Tokyo."
+            )
+        return value
+
+
+class ReadAllSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many were unread.")
