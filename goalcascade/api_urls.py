@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.core.api.views import not_found
 from apps.cycles.api.views import CycleViewSet
+from apps.goals.api.comments import GoalCommentViewSet
 from apps.goals.api.views import GoalViewSet, MetricViewSet
 from apps.notifications.api.views import NotificationViewSet, PreferencesView
 from apps.org.api.views import ImportJobViewSet, PasswordResetView, PersonViewSet, TokenView, UnitViewSet
@@ -17,6 +18,7 @@ router.register("people/import-jobs", ImportJobViewSet, basename="import-job")
 router.register("people", PersonViewSet, basename="person")
 router.register("cycles", CycleViewSet, basename="cycle")
 router.register("goals", GoalViewSet, basename="goal")
+router.register(r"goals/(?P<goal_id>[0-9]{1,18})/comments", GoalCommentViewSet, basename="goal-comment")
 router.register("metrics", MetricViewSet, basename="metric")
 router.register("reports/exports", ExportJobViewSet, basename="export-job")
 router.register("notifications", NotificationViewSet, basename="notification")

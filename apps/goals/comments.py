@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.db.models.functions import Lower
 
 from apps.core.history import record_change
@@ -97,7 +98,8 @@ def comment_post(*, actor: Person, goal: Goal, body: str) -> GoalComment:
 
 def comments_of(goal: Goal):
     """The goal's comments, oldest first, with what showing them reads (the author, the people mentioned)."""
-    return goal.comments.select_related("author").prefetch_related("mentions").order_by("created", "id")
+    mentions = Prefetch("mentions", queryset=Person.objects.order_by("pk"))
+    return goal.comments.select_related("author").prefetch_related(mentions).order_by("created", "id")
 
 
 def latest_comments(goal: Goal, limit: int = 50) -> tuple[list[GoalComment], bool]:
