@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from apps.core.api.views import not_found
 from apps.cycles.api.views import CycleViewSet
 from apps.goals.api.comments import GoalCommentViewSet
+from apps.goals.api.batch import CheckInBatchView
 from apps.goals.api.views import GoalViewSet, MetricViewSet
 from apps.notifications.api.views import NotificationViewSet, PreferencesView
 from apps.org.api.views import ImportJobViewSet, PasswordResetView, PersonViewSet, TokenView, UnitViewSet
@@ -27,6 +28,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("auth/password-reset/", PasswordResetView.as_view(), name="api-password-reset"),
     path("reports/alignment/", AlignmentReportView.as_view(), name="alignment-report"),
+    path("checkins/batch/", CheckInBatchView.as_view(), name="checkin-batch"),
     path("me/preferences/", PreferencesView.as_view(), name="me-preferences"),
     *router.urls,
     # Anything else under /api/v1/ is a JSON 404, like every other API error (not the site's HTML page).
