@@ -5,8 +5,8 @@ from rest_framework.routers import DefaultRouter
 
 from apps.core.api.views import not_found
 from apps.cycles.api.views import CycleViewSet
-from apps.goals.api.comments import GoalCommentViewSet
 from apps.goals.api.batch import CheckInBatchView
+from apps.goals.api.comments import GoalCommentViewSet
 from apps.goals.api.views import GoalViewSet, MetricViewSet
 from apps.notifications.api.views import NotificationViewSet, PreferencesView
 from apps.org.api.views import ImportJobViewSet, PasswordResetView, PersonViewSet, TokenView, UnitViewSet
