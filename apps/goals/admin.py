@@ -9,7 +9,7 @@ from mptt.admin import MPTTModelAdmin
 from apps.core.admin import ReadOnlyAdmin
 
 from . import rules, services
-from .models import PRIVATE_FIELDS, CheckIn, Goal, Layer, Metric, ReflectionRead
+from .models import PRIVATE_FIELDS, CheckIn, Goal, GoalComment, Layer, Metric, ReflectionRead
 from .permissions import reflection_read_by_other
 
 
@@ -139,3 +139,13 @@ class CheckInAdmin(ReadOnlyAdmin):
 
     list_display = ("created", "goal", "metric", "value", "confidence", "author")
     list_select_related = ("goal", "metric", "author")
+
+
+@admin.register(GoalComment)
+class GoalCommentAdmin(ReadOnlyAdmin):
+    """Comments are a conversation's record: read-only here, posted through the pages and the API."""
+
+    list_display = ("created", "goal", "author")
+    list_select_related = ("goal", "author")
+    search_fields = ("body", "goal__title")
+    raw_id_fields = ("goal", "author", "mentions")

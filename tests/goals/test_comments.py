@@ -291,3 +291,17 @@ def queries_of(client, url: str) -> list[dict]:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return queries.captured_queries
+
+
+# --- The admin ----------------------------------------------------------------------------------------------------
+
+
+def test_the_admin_shows_comments_read_only(client, cast):
+    comment = comment_post(actor=cast.employee, goal=cast.trans, body="Seen in the admin")
+    client.force_login(cast.admin)
+    assert client.get(reverse("admin:goals_goalcomment_changelist")).status_code == 200
+    page = client.get(reverse("admin:goals_goalcomment_change", args=[comment.pk]))
+    assert page.status_code == 200 and "Seen in the admin" in page.content.decode()
+    assert client.get(reverse("admin:goals_goalcomment_add")).status_code == 403
+    delete = client.post(reverse("admin:goals_goalcomment_delete", args=[comment.pk]), {"post": "yes"})
+    assert delete.status_code == 403 and GoalComment.objects.filter(pk=comment.pk).exists()
