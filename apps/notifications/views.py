@@ -14,6 +14,7 @@ from apps.org import services as org_services
 from apps.org.models import Unit
 
 from . import digests, selectors, services
+from .filters import NotificationFilterSet
 from .forms import CadenceForm, PreferenceForm
 
 PAGE = 50
@@ -21,9 +22,7 @@ PAGE = 50
 
 @login_required
 def notification_list(request):
-    notifications = selectors.notifications_of(request.user)
-    if request.GET.get("unread") == "true":
-        notifications = notifications.filter(read_at__isnull=True)
+    notifications = NotificationFilterSet(request.GET, queryset=selectors.notifications_of(request.user)).qs
     page = Paginator(notifications, PAGE).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page, "unread_only": request.GET.get("unread")})
 

@@ -15,6 +15,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ("id", "kind", "text", "url", "created", "read")
         read_only_fields = fields
         extra_kwargs = {
+            "id": {"help_text": "The notification's id."},
             "kind": {"help_text": "What it is about."},
             "text": {"help_text": "What to tell, with names and goal titles (never a goal's private reflection)."},
             "url": {"help_text": "Where to act on it: a path of this site (empty when there is nowhere to go)."},
