@@ -144,3 +144,15 @@ def test_the_list_costs_a_fixed_number_of_queries(as_role, cast, role, django_as
     with django_assert_max_num_queries(pin):
         response = as_role(role).get(url(cast.trans))
     assert response.json()["count"] == 22
+
+
+# --- A mention notifies (apps.notifications receives comment_posted) -----------------------------------------------
+
+
+def test_a_mention_reaches_the_persons_notifications_and_nobody_elses(as_role, cast):
+    posted = as_role("employee").post(url(cast.personal), {"body": "@manager @other_employee @employee"}, format="json")
+    comment_id = posted.json()["id"]
+    mine = as_role("manager").get("/api/v1/notifications/").json()["results"]
+    assert [(n["kind"], n["url"].endswith(f"#comment-{comment_id}")) for n in mine] == [("mentioned", True)]
+    assert as_role("other_employee").get("/api/v1/notifications/").json()["results"] == []
+    assert as_role("employee").get("/api/v1/notifications/").json()["results"] == []
