@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cascade, checkin, comments, goal, personal, strategy
+from .views import cascade, checkin, comments, goal, personal, strategy, weekly
 
 app_name = "goals"
 
@@ -21,5 +21,7 @@ urlpatterns = [
     path("goals/<int:pk>/metrics/new/", goal.metric_add, name="metric-add"),
     path("metrics/<int:pk>/checkin/", checkin.checkin_record, name="checkin"),
     path("goals/<int:pk>/checkin/", checkin.goal_checkin_record, name="goal-checkin"),
+    path("check-in/", weekly.weekly_checkin, name="weekly-checkin"),
+    path("check-in/figures/", weekly.weekly_figures, name="weekly-figures"),
     path("goals/<int:pk>/comments/", comments.goal_comment_post, name="comment"),
 ]
