@@ -218,3 +218,14 @@ def test_someone_without_goals_is_told_so(client, cast):
 def test_a_draft_goal_is_not_on_the_page(employee, cast):
     Goal.objects.filter(pk=cast.personal.pk).update(status=GoalStatus.DRAFT)
     assert "Close my first deal" not in employee.get(URL).content.decode()
+
+
+def test_an_in_place_check_in_on_my_goals_updates_the_goal_headline(transactional_db, client, cast):
+    """The single check-in of My goals (and the goal page) swaps the goal's headline out of band too."""
+    client.force_login(cast.employee)
+    assert f'id="goal-figures-{cast.personal.pk}"' in client.get("/my-goals/").content.decode()
+    url = f"/metrics/{cast.personal_metric.pk}/checkin/"
+    html = client.post(url, {"value": "500", "confidence": "7", "note": ""}, **HX).content.decode()
+    headline = re.search(rf'<p[^>]*id="goal-figures-{cast.personal.pk}"[^>]*>(.*?)</p>', html, re.S)
+    assert 'hx-swap-oob="true"' in headline.group(0)
+    assert "50%" in headline.group(1)  # 500 of 1000, rolled up before the answer (eager)

@@ -36,7 +36,7 @@ def checkin_record(request, pk: int):
     row = next(r for r in metric_rows(goal, request.user) if r["metric"].pk == metric.pk)
     return render(
         request,
-        "goals/_metric.html",
+        "goals/_metric_answer.html",
         {
             "row": row,
             "goal": goal,
