@@ -117,8 +117,9 @@ def _check(fields: dict) -> dict[str, str]:
     if "timezone" in fields and fields["timezone"] not in available_timezones():
         errors["timezone"] = f"{fields['timezone']!r} is not a time zone we know: use an IANA name such as Asia/Tokyo."
     for name in ("quiet_hours_start", "quiet_hours_end"):
-        if name in fields and fields[name] is not None and not isinstance(fields[name], time):
-            errors[name] = "A time of day, HH:MM, or null."
+        value = fields.get(name)
+        if value is not None and (not isinstance(value, time) or value.tzinfo is not None):
+            errors[name] = "A local time of day, HH:MM (in your time zone, without an offset), or null."
     if "email_digest" in fields and fields["email_digest"] not in Preference.Digest.values:
         errors["email_digest"] = f"One of {', '.join(Preference.Digest.values)}."
     if "checkin_reminders" in fields and not isinstance(fields["checkin_reminders"], bool):

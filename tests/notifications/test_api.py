@@ -91,7 +91,7 @@ def test_preferences_have_defaults_and_change_by_patch(api, cast):
     }
     response = client.patch("/api/v1/me/preferences/", change, format="json")
     assert response.status_code == 200, response.json()
-    assert response.json()["quiet_hours_start"] == "22:00:00"
+    assert response.json()["quiet_hours_start"] == "22:00"
     saved = Preference.objects.get(person=cast.employee)
     assert (saved.timezone, saved.email_digest) == ("Asia/Tokyo", "daily")
 
@@ -105,6 +105,7 @@ def test_preferences_have_defaults_and_change_by_patch(api, cast):
         ({"checkin_reminders": "perhaps"}, "checkin_reminders"),
         ({"quiet_hours_start": "25:00", "quiet_hours_end": "07:00"}, "quiet_hours_start"),
         ({"quiet_hours_start": "22:00"}, "quiet_hours_end"),
+        ({"quiet_hours_start": "22:00:00Z", "quiet_hours_end": "07:00"}, "quiet_hours_start"),
     ],
 )
 def test_bad_preferences_answer_400_naming_the_field_and_change_nothing(api, cast, change, field):

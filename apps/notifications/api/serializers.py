@@ -1,5 +1,9 @@
 """Notifications and preferences over the API: shape checks here, the rules in apps.notifications.services."""
 
+import re
+from datetime import time
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Notification, Preference, available_timezones
@@ -26,11 +30,40 @@ class NotificationSerializer(serializers.ModelSerializer):
         return notification.read_at is not None
 
 
+LOCAL_TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?")
+
+
+@extend_schema_field({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", "example": "22:00"})
+class LocalTimeField(serializers.Field):
+    """A local time of day, "HH:MM" (seconds allowed in, never shown): no offset, since it is in the person's own
+    time zone (JSON Schema's `time` format would demand one)."""
+
+    default_error_messages = {"invalid": "A local time of day, HH:MM (in your time zone, without an offset), or null."}
+
+    def to_representation(self, value: time) -> str:
+        return value.strftime("%H:%M")
+
+    def to_internal_value(self, data) -> time:
+        match = LOCAL_TIME.fullmatch(data) if isinstance(data, str) else None
+        if match is None:
+            self.fail("invalid")
+        return time(int(match[1]), int(match[2]), int(match[3] or 0))
+
+
 class PreferenceSerializer(serializers.ModelSerializer):
     """How you want to hear of your notifications."""
 
     timezone = serializers.CharField(
         max_length=64, help_text="Your IANA time zone (Europe/Berlin, Asia/Tokyo): the digest comes in your morning."
+    )
+
+    quiet_hours_start = LocalTimeField(
+        required=False, allow_null=True, help_text="From this local time (HH:MM) no mail reaches you; null: none."
+    )
+    quiet_hours_end = LocalTimeField(
+        required=False,
+        allow_null=True,
+        help_text="Until this local time (HH:MM); may be earlier than the start (overnight).",
     )
 
     class Meta:
