@@ -68,7 +68,14 @@ class GoalAdmin(MPTTModelAdmin):
     search_fields = ("title", "description")
     raw_id_fields = ("parent", "owner")
     list_select_related = ("owner", "unit", "cycle")
-    readonly_fields = ("progress", "measured_progress", "rollup_progress", "last_checkin_at", "archived_at")
+    readonly_fields = (
+        "progress",
+        "measured_progress",
+        "rollup_progress",
+        "last_checkin_at",
+        "last_activity_at",
+        "archived_at",
+    )
     actions = ("archive_selected",)
     mptt_level_indent = 16
 

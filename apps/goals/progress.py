@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from .models import GoalStatus, Health, ProgressSource
 
 # How far below the expected progress a goal may run and still count as on track / at risk.
@@ -84,6 +86,38 @@ def expected_progress(cycle_start: date, cycle_end: date, today: date) -> float:
     return clamp01(((today - cycle_start).days + 1) / total_days)
 
 
+def last_activity(*, own: datetime | None, has_metrics: bool, children: Iterable[datetime | None]) -> datetime | None:
+    """How fresh a goal is: its own latest check-in and, for a goal without metrics of its own, its freshest counted
+    child's activity too (DESIGN.md "Progress"). None when nothing was ever checked in."""
+    times = [own] if has_metrics else [own, *children]
+    times = [at for at in times if at is not None]
+    return max(times) if times else None
+
+
+def start_grace_days(cycle_start: date, cycle_end: date, stale_after_days: int) -> int:
+    """How many days a new goal stays "not started": 14 (`stale_after_days`) or a tenth of its cycle, the longer
+    (in whole days, rounded up: a goal is counted by the day)."""
+    cycle_days = (cycle_end - cycle_start).days + 1
+    return max(stale_after_days, math.ceil(cycle_days / 10))
+
+
+def is_not_started(
+    *,
+    last_activity: datetime | None,
+    created: datetime,
+    cycle_start: date,
+    cycle_end: date,
+    today: date,
+    stale_after_days: int,
+) -> bool:
+    """No check-in on it (nor below a goal without metrics) yet, and still within its start grace, counted from its
+    creation or its cycle's start, the later (a goal drafted before its cycle begins starts with the cycle)."""
+    if last_activity is not None:
+        return False
+    since = max(_day(created), cycle_start)
+    return (today - since).days < start_grace_days(cycle_start, cycle_end, stale_after_days)
+
+
 def health(
     *,
     progress: float,
@@ -92,14 +126,15 @@ def health(
     cycle_end: date,
     today: date,
     last_activity: datetime | None,
+    created: datetime,
     override: str = "",
     stale_after_days: int = 14,
 ) -> str | None:
-    """On track / at risk / off track: progress against the elapsed share of the cycle.
+    """On track / at risk / off track: progress against the elapsed share of the cycle; None for no colour.
 
-    An owner's health from their latest check-in wins. Drafts and cancelled goals have no
-    health; achieved is on track and missed is off track. A running goal with no check-in
-    (nor creation) within `stale_after_days` is stale and never shown as on track.
+    Drafts and cancelled goals have no health, nor has a running goal that is not started yet (no alarm for a goal
+    just born). Achieved is on track and missed is off track. An owner's health from their latest check-in wins.
+    A running goal with no activity within `stale_after_days` is stale and never shown as on track.
     """
     if status in (GoalStatus.DRAFT, GoalStatus.CANCELLED):
         return None
@@ -107,8 +142,17 @@ def health(
         return Health.ON_TRACK
     if status == GoalStatus.MISSED:
         return Health.OFF_TRACK
+    if is_not_started(
+        last_activity=last_activity,
+        created=created,
+        cycle_start=cycle_start,
+        cycle_end=cycle_end,
+        today=today,
+        stale_after_days=stale_after_days,
+    ):
+        return None
     result = override or _health_from_schedule(progress, expected_progress(cycle_start, cycle_end, today))
-    if result == Health.ON_TRACK and is_stale(last_activity, today, stale_after_days, cycle_start):
+    if result == Health.ON_TRACK and is_stale(last_activity or created, today, stale_after_days, cycle_start):
         return Health.AT_RISK
     return result
 
@@ -122,6 +166,11 @@ def _health_from_schedule(progress: float, expected: float) -> str:
 
 
 def is_stale(last_activity: datetime | None, today: date, stale_after_days: int, cycle_start: date) -> bool:
-    """No check-in within the window, counted from the later of the last activity and the cycle start."""
-    since = max(last_activity.date() if last_activity else cycle_start, cycle_start)
+    """No activity within the window, counted from the later of the last activity (or creation) and the cycle start."""
+    since = max(_day(last_activity) if last_activity else cycle_start, cycle_start)
     return today - since > timedelta(days=stale_after_days)
+
+
+def _day(moment: datetime) -> date:
+    """The day of `moment` where the organisation is (settings.TIME_ZONE), as the report's SQL counts it."""
+    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()

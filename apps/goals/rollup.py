@@ -20,9 +20,12 @@ from apps.goals.models import Metric
 
 from . import tree
 from .models import Goal, GoalStatus, Layer
-from .progress import compute_goal, counts_for_parent, metric_progress
+from .progress import compute_goal, counts_for_parent, last_activity, metric_progress
 
 FIGURES = ("measured_progress", "rollup_progress", "progress")
+# What the rollup stores: the figures, and how fresh the goal is (DESIGN.md "Progress": a goal without metrics of
+# its own is as fresh as its freshest child or its own latest check-in).
+STORED = (*FIGURES, "last_activity_at")
 COMPUTE_FIELDS = (
     "pk",
     "parent_id",
@@ -33,7 +36,8 @@ COMPUTE_FIELDS = (
     "archived_at",
     "progress_source",
     "manual_progress",
-    *FIGURES,
+    "last_checkin_at",
+    *STORED,
 )
 
 
@@ -110,17 +114,17 @@ def _metric_pairs(goal_ids: Iterable[int]) -> dict[int, list[tuple[float, float]
     return pairs
 
 
-def _children_rows(goal_ids: Iterable[int]) -> dict[int, list[tuple[int, float, float]]]:
-    """Counted children (not cancelled, not archived) of each goal: (id, weight, stored progress)."""
+def _children_rows(goal_ids: Iterable[int]) -> dict[int, list[tuple]]:
+    """Counted children (not cancelled, not archived) of each goal: (id, weight, stored progress, last activity)."""
     rows = (
         Goal.objects.filter(parent_id__in=list(goal_ids), archived_at__isnull=True)
         .exclude(status=GoalStatus.CANCELLED)
         .order_by()
-        .values_list("parent_id", "pk", "weight", "progress")
+        .values_list("parent_id", "pk", "weight", "progress", "last_activity_at")
     )
     out = defaultdict(list)
-    for parent_id, pk, weight, progress in rows:
-        out[parent_id].append((pk, weight, progress))
+    for parent_id, pk, weight, progress, active_at in rows:
+        out[parent_id].append((pk, weight, progress, active_at))
     return out
 
 
@@ -134,34 +138,41 @@ def _depth(row: dict, path: dict[int, dict]) -> int:
 def _compute_bottom_up(goals: dict[int, dict], metrics: dict, children: dict) -> list[dict]:
     """Recompute `goals` deepest first; returns the rows whose figures changed (updated in place).
 
-    `children[pk]` lists a goal's counted children as (id, weight, stored progress); a child
-    that is itself in `goals` contributes its freshly computed progress instead.
+    `children[pk]` lists a goal's counted children as (id, weight, stored progress, stored last activity); a
+    child that is itself in `goals` contributes its freshly computed figures instead.
     """
     changed = []
     for row in sorted(goals.values(), key=lambda r: _depth(r, goals), reverse=True):
         kids = [
-            (weight, goals[pk]["progress"] if pk in goals else progress) for pk, weight, progress in children[row["pk"]]
+            (goals[pk]["weight"], goals[pk]["progress"], goals[pk]["last_activity_at"])
+            if pk in goals
+            else (weight, progress, active_at)
+            for pk, weight, progress, active_at in children[row["pk"]]
         ]
+        own_metrics = metrics.get(row["pk"], [])
         figures = compute_goal(
             source=row["progress_source"],
             manual_progress=row["manual_progress"],
-            metrics=metrics.get(row["pk"], []),
-            children=kids,
+            metrics=own_metrics,
+            children=[(weight, progress) for weight, progress, _ in kids],
         )
         new = {
             "measured_progress": figures.measured_progress,
             "rollup_progress": figures.rollup_progress,
             "progress": figures.progress,
+            "last_activity_at": last_activity(
+                own=row["last_checkin_at"], has_metrics=bool(own_metrics), children=[at for _, _, at in kids]
+            ),
         }
-        if any(row[name] != new[name] for name in FIGURES):
+        if any(row[name] != new[name] for name in STORED):
             row.update(new)
             changed.append(row)
     return changed
 
 
 def write_figures(rows: list[dict]) -> None:
-    """Store the three figures of each row ({"pk", *FIGURES})."""
-    bulk_update_rows(Goal, FIGURES, [(r["pk"], *(r[name] for name in FIGURES)) for r in rows])
+    """Store what the rollup computes of each row ({"pk", *STORED})."""
+    bulk_update_rows(Goal, STORED, [(r["pk"], *(r[name] for name in STORED)) for r in rows])
 
 
 def recompute_all() -> int:
@@ -170,10 +181,10 @@ def recompute_all() -> int:
         _recompute_metric_progress()
         goals = {row["pk"]: row for row in Goal.objects.values(*COMPUTE_FIELDS).iterator(chunk_size=10000)}
         metrics = _metric_pairs_all()
-        children: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
+        children: dict[int, list[tuple]] = defaultdict(list)
         for row in goals.values():
             if row["parent_id"] and counts_for_parent(row["status"], row["archived_at"] is not None):
-                children[row["parent_id"]].append((row["pk"], row["weight"], row["progress"]))
+                children[row["parent_id"]].append((row["pk"], row["weight"], row["progress"], row["last_activity_at"]))
         changed = _compute_bottom_up(goals, metrics, children)
         write_figures(changed)
     return len(changed)

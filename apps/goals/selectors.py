@@ -47,7 +47,8 @@ def goal_health(goal: Goal, today: date | None = None) -> str | None:
         cycle_start=goal.cycle.start,
         cycle_end=goal.cycle.end,
         today=today or timezone.localdate(),
-        last_activity=goal.last_checkin_at or goal.created,
+        last_activity=goal.last_activity_at,
+        created=goal.created,
         override=goal.health_override,
         stale_after_days=settings.STALE_AFTER_DAYS,
     )
@@ -127,7 +128,9 @@ def children_of(goal: Goal, visible: QuerySet[Goal]) -> QuerySet[Goal]:
 
 
 def needs_checkin(goal: Goal, today: date | None = None) -> bool:
-    """A running goal with no check-in within STALE_AFTER_DAYS (needs goal.cycle)."""
+    """A running goal of the person's own with no check-in on it within STALE_AFTER_DAYS (needs goal.cycle).
+
+    Its own check-ins count here, not the activity below it: the owner is asked about their own goal."""
     if goal.status != GoalStatus.ACTIVE or goal.archived_at is not None:
         return False
     return is_stale(

@@ -25,9 +25,9 @@ from apps.core.validation import (
 from apps.cycles.models import Cycle
 from apps.org.models import Person, Unit
 
-from . import rules, tree
+from . import rules, signals, tree
 from .dirty import mark_dirty
-from .models import CheckIn, Goal, GoalStatus, Health, Metric, ProgressSource, ReflectionRead
+from .models import PRIVATE_FIELDS, CheckIn, Goal, GoalStatus, Health, Layer, Metric, ProgressSource, ReflectionRead
 from .progress import metric_progress
 
 EDITABLE_FIELDS = (
@@ -48,6 +48,17 @@ EDITABLE_FIELDS = (
 TEXT_FIELDS = {"description", "why", "identity"}
 # Changing one of these changes the goal's progress or what its parent counts.
 PROGRESS_FIELDS = {"weight", "status", "progress_source", "manual_progress"}
+
+
+def _tell(*, goal: Goal, actor: Person | None, action: str, changes: dict | None = None) -> None:
+    """Tell the apps above that `goal` changed (apps.goals.signals.goal_changed), inside the writer's transaction.
+
+    A personal goal's reflection is its owner's (DESIGN.md "Whose words are whose"): its changed fields are named,
+    their words never passed on."""
+    changes = dict(changes or {})
+    if goal.layer == Layer.PERSONAL:
+        changes = {name: (None if name in PRIVATE_FIELDS else value) for name, value in changes.items()}
+    signals.goal_changed.send(sender=Goal, goal=goal, actor=actor, action=action, changes=changes)
 
 
 def _check_title(title: str) -> None:
@@ -180,6 +191,7 @@ def goal_update(*, actor: Person | None, goal: Goal, **fields) -> Goal:
     record_change(actor=actor, obj=goal, action=ObjectChange.Action.UPDATE, changes=changes)
     if PROGRESS_FIELDS & set(changes):
         mark_dirty([goal.pk])
+    _tell(goal=goal, actor=actor, action="updated", changes=changes)
     return goal
 
 
@@ -198,6 +210,7 @@ def goal_move(*, actor: Person | None, goal: Goal, parent: Goal | None) -> Goal:
         actor=actor, obj=goal, action=ObjectChange.Action.MOVE, changes={"parent": [old_parent_id, new_parent_id]}
     )
     mark_dirty([goal.pk, old_parent_id])
+    _tell(goal=goal, actor=actor, action="moved", changes={"parent": [old_parent_id, new_parent_id]})
     return goal
 
 
@@ -215,6 +228,7 @@ def goal_archive(*, actor: Person | None, goal: Goal) -> Goal:
     goal.save(update_fields=["archived_at", "updated"])
     record_change(actor=actor, obj=goal, action=ObjectChange.Action.ARCHIVE)
     mark_dirty([goal.parent_id])
+    _tell(goal=goal, actor=actor, action="archived")
     return goal
 
 
@@ -228,6 +242,7 @@ def goal_restore(*, actor: Person | None, goal: Goal) -> Goal:
     goal.save(update_fields=["archived_at", "updated"])
     record_change(actor=actor, obj=goal, action=ObjectChange.Action.RESTORE)
     mark_dirty([goal.pk])
+    _tell(goal=goal, actor=actor, action="restored")
     return goal
 
 
@@ -281,6 +296,7 @@ def metric_create(
         changes=diff({}, snapshot(metric, ("goal", "name", "start", "target", "current", "weight"))),
     )
     mark_dirty([goal.pk])
+    _tell(goal=goal, actor=actor, action="metric", changes={"metric": [None, metric.name]})
     return metric
 
 
@@ -307,6 +323,7 @@ def metric_update(*, actor: Person | None, metric: Metric, **fields) -> Metric:
     metric.save()
     record_change(actor=actor, obj=metric, action=ObjectChange.Action.UPDATE, changes=changes)
     mark_dirty([metric.goal_id])
+    _tell(goal=metric.goal, actor=actor, action="metric", changes={"metric": [metric.name, metric.name]})
     return metric
 
 
@@ -317,6 +334,7 @@ def metric_archive(*, actor: Person | None, metric: Metric) -> Metric:
         metric.save(update_fields=["archived_at", "updated"])
         record_change(actor=actor, obj=metric, action=ObjectChange.Action.ARCHIVE)
         mark_dirty([metric.goal_id])
+        _tell(goal=metric.goal, actor=actor, action="metric", changes={"metric": [metric.name, None]})
     return metric
 
 
@@ -344,6 +362,7 @@ def checkin_record(
     metric.save(update_fields=["current", "progress", "updated"])
     _touch_goal(metric.goal, checkin)
     mark_dirty([metric.goal_id])
+    _tell(goal=metric.goal, actor=actor, action="checkin", changes={metric.name: [None, str(value)]})
     return checkin
 
 
@@ -368,12 +387,16 @@ def goal_checkin_record(
         health=check_choice(health, Health, "health") if health else "",
         author=actor,
     )
+    changes = {}
     if progress is not None and progress != goal.manual_progress:
         Goal.objects.filter(pk=goal.pk).update(manual_progress=progress)
         changes = {"manual_progress": [goal.manual_progress, progress]}
         record_change(actor=actor, obj=goal, action=ObjectChange.Action.UPDATE, changes=changes)
-        mark_dirty([goal.pk])
+        goal.manual_progress = progress
     _touch_goal(goal, checkin)
+    # Always: the check-in freshens the goal and, up the cascade, every goal without metrics of its own above it.
+    mark_dirty([goal.pk])
+    _tell(goal=goal, actor=actor, action="checkin", changes=changes)
     return checkin
 
 
@@ -392,9 +415,12 @@ def progress_entered_by_hand(goal: Goal) -> bool:
 
 
 def _touch_goal(goal: Goal, checkin: CheckIn) -> None:
-    """The latest check-in sets the goal's check-in time and the owner's health (blank: computed)."""
-    Goal.objects.filter(pk=goal.pk).update(last_checkin_at=checkin.created, health_override=checkin.health)
-    goal.last_checkin_at, goal.health_override = checkin.created, checkin.health
+    """The latest check-in sets the goal's check-in time and the owner's health (blank: computed); it is the goal's
+    latest activity too (the rollup then carries it up to the goals without metrics above)."""
+    Goal.objects.filter(pk=goal.pk).update(
+        last_checkin_at=checkin.created, last_activity_at=checkin.created, health_override=checkin.health
+    )
+    goal.last_checkin_at, goal.last_activity_at, goal.health_override = checkin.created, checkin.created, checkin.health
 
 
 # --- Reads of private reflections ----------------------------------------------------------

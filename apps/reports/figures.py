@@ -150,7 +150,7 @@ def goal_counts(scope: Scope) -> dict[int | None, Counter]:
         "unit_id",
         orphaned=Count("pk", filter=orphaned_q()),
         without_metric=Count("pk", filter=without_metric_q()),
-        stale=Count("pk", filter=stale_q(scope.today)),
+        stale=Count("pk", filter=stale_q(scope.cycles, scope.today)),
         at_risk=Count("pk", filter=Q(health=Health.AT_RISK)),
         off_track=Count("pk", filter=Q(health=Health.OFF_TRACK)),
         gaps=Count("pk", filter=gap_q(gap_threshold())),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.cycles.models import Cycle
 from apps.goals.models import Goal, GoalStatus, Health, Layer, Metric
-from apps.goals.progress import AT_RISK_TOLERANCE, ON_TRACK_TOLERANCE, expected_progress
+from apps.goals.progress import AT_RISK_TOLERANCE, ON_TRACK_TOLERANCE, expected_progress, start_grace_days
 
 # Measured and rolled-up progress of one goal further apart than this make an alignment gap.
 DEFAULT_GAP_THRESHOLD = 0.25
@@ -73,17 +73,34 @@ def without_metric_q() -> Q:
     return ~Q(Exists(Metric.objects.filter(goal_id=OuterRef("pk"), archived_at__isnull=True)))
 
 
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def stale_cutoff(today: date) -> tuple[date, datetime]:
     cutoff = today - timedelta(days=settings.STALE_AFTER_DAYS)
-    return cutoff, timezone.make_aware(datetime.combine(cutoff, time.min))
+    return cutoff, _start_of(cutoff)
 
 
-def stale_q(today: date) -> Q:
-    """No check-in (nor creation) for more than STALE_AFTER_DAYS, counted from the later of the last activity and
-    the cycle's start — apps.goals.progress.is_stale as a filter."""
+def not_started_q(cycles: list[Cycle], today: date) -> Q:
+    """No activity yet and still within the start grace — apps.goals.progress.is_not_started as a filter, one
+    branch per cycle (its grace depends on its length). Goals of cycles not in `cycles` never match."""
+    q = Q(pk__in=[])
+    for cycle in cycles:
+        # Past the grace when both the creation day and the cycle's start are on or before `last_quiet_day`.
+        last_quiet_day = today - timedelta(days=start_grace_days(cycle.start, cycle.end, settings.STALE_AFTER_DAYS))
+        within = Q() if cycle.start > last_quiet_day else Q(created__gte=_start_of(last_quiet_day + timedelta(days=1)))
+        q |= Q(cycle_id=cycle.pk, last_activity_at__isnull=True) & within
+    return q
+
+
+def stale_q(cycles: list[Cycle], today: date) -> Q:
+    """No activity (a check-in on the goal or, for a goal without metrics, below it; else its creation) for more
+    than STALE_AFTER_DAYS, counted from the later of that and the cycle's start, and started — apps.goals.progress
+    .is_stale as a filter. A goal not started yet is not stale: no alarm for a goal just born."""
     cutoff, cutoff_time = stale_cutoff(today)
-    quiet = Q(last_checkin_at__lt=cutoff_time) | Q(last_checkin_at__isnull=True, created__lt=cutoff_time)
-    return Q(cycle__start__lt=cutoff) & quiet
+    quiet = Q(last_activity_at__lt=cutoff_time) | Q(last_activity_at__isnull=True, created__lt=cutoff_time)
+    return Q(cycle__start__lt=cutoff) & quiet & ~not_started_q(cycles, today)
 
 
 def gap_expression() -> Abs:
@@ -97,14 +114,16 @@ def gap_q(threshold: float) -> Q:
 
 def health_expression(cycles: list[Cycle], today: date) -> Case:
     """apps.goals.progress.health as SQL, for goals of `cycles`: none for drafts and cancelled goals, achieved is on
-    track and missed off track; a running goal takes the owner's word first, else its progress against the elapsed
-    share of its cycle, and a stale one is never on track. One branch per cycle (cycles are few), with the
-    thresholds computed in Python exactly as `health` computes them, so both give the same answer."""
-    stale = stale_q(today)
+    track and missed off track; none for a running goal not started yet; else the owner's word first, else its
+    progress against the elapsed share of its cycle, and a stale one is never on track. One branch per cycle (cycles
+    are few), with the thresholds computed in Python exactly as `health` computes them, so both give the same
+    answer."""
+    stale = stale_q(cycles, today)
     whens = [
         When(status__in=(GoalStatus.DRAFT, GoalStatus.CANCELLED), then=Value(None)),
         When(status=GoalStatus.ACHIEVED, then=Value(Health.ON_TRACK)),
         When(status=GoalStatus.MISSED, then=Value(Health.OFF_TRACK)),
+        When(not_started_q(cycles, today), then=Value(None)),
         When(health_override=Health.AT_RISK, then=Value(Health.AT_RISK)),
         When(health_override=Health.OFF_TRACK, then=Value(Health.OFF_TRACK)),
         When(Q(health_override=Health.ON_TRACK) & stale, then=Value(Health.AT_RISK)),

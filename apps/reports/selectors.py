@@ -149,9 +149,10 @@ def people_without_goals(scope: Scope) -> QuerySet[Person]:
 
 
 def stale_goals(scope: Scope) -> QuerySet[Goal]:
-    """Active goals with no check-in (nor creation) for more than STALE_AFTER_DAYS days, quietest first."""
-    goals = scope.active_goals().filter(stale_q(scope.today))
-    return _rows(goals.annotate(last_activity=Coalesce(F("last_checkin_at"), F("created")))).order_by(
+    """Active goals started but quiet for more than STALE_AFTER_DAYS days (apps.goals.progress.is_stale), quietest
+    first."""
+    goals = scope.active_goals().filter(stale_q(scope.cycles, scope.today))
+    return _rows(goals.annotate(last_activity=Coalesce(F("last_activity_at"), F("created")))).order_by(
         "last_activity", "pk"
     )
 

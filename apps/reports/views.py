@@ -108,7 +108,7 @@ def unit_goals(scope: Scope, unit: Unit) -> list:
         flagged.annotate(
             health=health_expression(scope.cycles, scope.today),
             is_orphaned=_flag(orphaned_q()),
-            is_stale=_flag(stale_q(scope.today)),
+            is_stale=_flag(stale_q(scope.cycles, scope.today)),
             has_no_metric=_flag(without_metric_q()),
         ).order_by("layer", "title", "pk")[:UNIT_GOALS_SHOWN]
     )

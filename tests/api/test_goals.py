@@ -6,6 +6,7 @@ import pytest
 
 from apps.core.models import ObjectChange
 from apps.goals.models import Goal, GoalStatus, Layer
+from apps.goals.services import checkin_record
 from tests.factories import CycleFactory, GoalFactory, MetricFactory
 
 URL = "/api/v1/goals/"
@@ -357,10 +358,18 @@ def test_page_size_is_capped(as_role, cast):
 
 def test_health_and_progress_are_computed_and_read_only(as_role, cast, commit):
     with commit():
-        MetricFactory(goal=cast.trans, start=0, target=10, current=5)
+        metric = MetricFactory(goal=cast.trans, start=0, target=10, current=5)
+        checkin_record(actor=cast.trans.owner, metric=metric, value=5, confidence=6)  # started: it has a health
     client = as_role("admin")
     response = client.patch(detail(cast.trans), {"progress": 1, "health": "off_track"}, format="json")
     assert response.status_code == 200
     body = response.json()
     assert body["progress"] == 0.5 and body["measured_progress"] == 0.5
     assert body["health"] in ("on_track", "at_risk", "off_track")
+
+
+def test_a_new_goal_has_no_health_until_it_starts(as_role, cast):
+    """DESIGN.md: a new goal is not started — no colour, no alarm — until its first check-in."""
+    body = as_role("admin").get(detail(cast.trans)).json()
+    assert body["status"] == "active" and body["progress"] == 0
+    assert body["health"] is None and body["last_activity_at"] is None

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from apps.goals.models import GoalStatus, Health, ProgressSource
-from apps.goals.progress import compute_goal, expected_progress, health, metric_progress, weighted_mean
+from apps.goals.progress import compute_goal, expected_progress, health, last_activity, metric_progress, weighted_mean
 
 D = Decimal
 
@@ -73,7 +73,8 @@ def test_null_source_reads_as_zero():
     assert figures.progress == 0.0
 
 
-CYCLE = {"cycle_start": date(2027, 1, 1), "cycle_end": date(2027, 12, 31)}
+# Created well before the cycle: not the "not started" tests' business (they pass their own `created`).
+CYCLE = {"cycle_start": date(2027, 1, 1), "cycle_end": date(2027, 12, 31), "created": datetime(2026, 12, 1)}
 MID_YEAR = date(2027, 7, 2)  # 183 of 365 days elapsed: expected ≈ 0.50
 RECENT = datetime(2027, 6, 30, 12, 0)
 
@@ -133,3 +134,69 @@ def test_stale_rule_applies_to_an_owner_set_green_too():
 )
 def test_health_of_goals_that_are_not_running(status, expected):
     assert health(progress=0.0, status=status, today=MID_YEAR, last_activity=RECENT, **CYCLE) == expected
+
+
+# --- "Not started" and freshness (DESIGN.md "Progress") ------------------------------------------------------
+
+YEAR = {"cycle_start": date(2027, 1, 1), "cycle_end": date(2027, 12, 31)}  # a tenth of it: 36.5 → 37 days
+QUARTER = {"cycle_start": date(2027, 4, 1), "cycle_end": date(2027, 6, 30)}  # a tenth of it: 9.1 days → 14 wins
+
+
+def test_a_new_goal_is_not_started_not_off_track():
+    created = datetime(2027, 7, 1, 9, 0)
+    result = health(progress=0.0, status=GoalStatus.ACTIVE, today=MID_YEAR, last_activity=None, created=created, **YEAR)
+    assert result is None
+
+
+def test_not_started_lasts_a_tenth_of_a_long_cycle():
+    created = datetime(2027, 5, 1, 9, 0)
+    day_36 = date(2027, 6, 6)  # 36 days after creation: a tenth of the year is 37 days
+    day_37 = date(2027, 6, 7)
+    assert (
+        health(progress=0.0, status=GoalStatus.ACTIVE, today=day_36, last_activity=None, created=created, **YEAR)
+        is None
+    )
+    after = health(progress=0.0, status=GoalStatus.ACTIVE, today=day_37, last_activity=None, created=created, **YEAR)
+    assert after == Health.OFF_TRACK
+
+
+def test_not_started_lasts_at_least_fourteen_days_in_a_short_cycle():
+    created = datetime(2027, 4, 1, 9, 0)
+    on_day_13 = health(
+        progress=0.0, status=GoalStatus.ACTIVE, today=date(2027, 4, 14), last_activity=None, created=created, **QUARTER
+    )
+    on_day_14 = health(
+        progress=0.0, status=GoalStatus.ACTIVE, today=date(2027, 4, 15), last_activity=None, created=created, **QUARTER
+    )
+    assert on_day_13 is None
+    assert on_day_14 == Health.AT_RISK  # 0 % against 16 % of the quarter elapsed
+
+
+def test_a_goal_drafted_before_its_cycle_starts_with_the_cycle():
+    created = datetime(2027, 2, 1, 9, 0)
+    result = health(
+        progress=0.0, status=GoalStatus.ACTIVE, today=date(2027, 4, 10), last_activity=None, created=created, **QUARTER
+    )
+    assert result is None
+
+
+def test_a_first_check_in_ends_not_started():
+    created = datetime(2027, 7, 1, 9, 0)
+    result = health(
+        progress=0.0, status=GoalStatus.ACTIVE, today=MID_YEAR, last_activity=created, created=created, **YEAR
+    )
+    assert result == Health.OFF_TRACK
+
+
+def test_fresh_work_below_keeps_a_goal_without_metrics_fresh():
+    long_ago, today_noon = datetime(2027, 3, 1), datetime(2027, 7, 2, 12, 0)
+    fresh = last_activity(own=long_ago, has_metrics=False, children=[None, today_noon])
+    assert fresh == today_noon
+    result = health(progress=1.0, status=GoalStatus.ACTIVE, today=MID_YEAR, last_activity=fresh, **CYCLE)
+    assert result == Health.ON_TRACK  # the intent at 100 % whose child was checked in today is not "at risk"
+
+
+def test_a_goal_with_metrics_is_as_fresh_as_its_own_check_ins_only():
+    long_ago, today_noon = datetime(2027, 3, 1), datetime(2027, 7, 2, 12, 0)
+    assert last_activity(own=long_ago, has_metrics=True, children=[today_noon]) == long_ago
+    assert last_activity(own=None, has_metrics=False, children=[None]) is None

@@ -142,3 +142,43 @@ def test_rollup_costs_a_constant_number_of_queries_whatever_the_depth(db, commit
     shallow, deep = cost(3), cost(8)
     assert shallow == deep
     assert deep <= 8  # well inside DESIGN's "depth + 5"
+
+
+# --- Freshness (DESIGN.md "Progress": a goal without metrics is as fresh as its freshest child) -----------------
+
+
+def test_a_check_in_below_freshens_every_goal_without_metrics_above_it(db, commit):
+    from apps.goals.services import goal_checkin_record
+
+    with commit():
+        intent, translational, operational, personal = cascade()
+        measured = MetricFactory(goal=operational)  # operational has metrics: its own check-ins only
+    with commit():
+        goal_checkin_record(actor=personal.owner, goal=personal, confidence=7)
+    fresh = {
+        g.pk: g.last_activity_at
+        for g in Goal.objects.filter(pk__in=[intent.pk, translational.pk, operational.pk, personal.pk])
+    }
+    assert fresh[personal.pk] is not None
+    assert fresh[operational.pk] is None  # measured by its metric, never checked in
+    assert fresh[translational.pk] is None and fresh[intent.pk] is None  # the chain stops at a goal with metrics
+
+    with commit():
+        checkin = metric_services.checkin_record(actor=operational.owner, metric=measured, value=10, confidence=5)
+    fresh = {
+        g.pk: g.last_activity_at for g in Goal.objects.filter(pk__in=[intent.pk, translational.pk, operational.pk])
+    }
+    assert fresh == {pk: checkin.created for pk in (intent.pk, translational.pk, operational.pk)}
+
+
+def test_a_cancelled_child_no_longer_freshens_its_parent(db, commit):
+    from apps.goals.services import goal_checkin_record, goal_update
+
+    with commit():
+        intent, translational = cascade(depth_layers=(Layer.INTENT, Layer.TRANSLATIONAL))
+    with commit():
+        goal_checkin_record(actor=translational.owner, goal=translational, confidence=7)
+    assert Goal.objects.get(pk=intent.pk).last_activity_at is not None
+    with commit():
+        goal_update(actor=None, goal=Goal.objects.get(pk=translational.pk), status=GoalStatus.CANCELLED)
+    assert Goal.objects.get(pk=intent.pk).last_activity_at is None

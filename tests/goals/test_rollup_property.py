@@ -17,7 +17,7 @@ CHILD_LAYERS = {
     Layer.TRANSLATIONAL: [Layer.TRANSLATIONAL, Layer.OPERATIONAL, Layer.PERSONAL],
     Layer.OPERATIONAL: [Layer.OPERATIONAL, Layer.PERSONAL],
 }
-FIGURES = ("progress", "measured_progress", "rollup_progress")
+FIGURES = ("progress", "measured_progress", "rollup_progress", "last_activity_at")
 
 
 class Rollback(Exception):
@@ -61,7 +61,9 @@ def change(data, commit, owner) -> None:
     goals = list(Goal.objects.order_by("pk"))
     goal = data.draw(st.sampled_from(goals))
     metrics = list(Metric.objects.filter(archived_at__isnull=True).order_by("pk"))
-    kind = data.draw(st.sampled_from(["checkin", "weight", "status", "source", "move", "archive", "metric_weight"]))
+    kind = data.draw(
+        st.sampled_from(["checkin", "goal_checkin", "weight", "status", "source", "move", "archive", "metric_weight"])
+    )
     with commit():
         try:
             if kind == "checkin" and metrics:
@@ -69,6 +71,8 @@ def change(data, commit, owner) -> None:
                 metric_services.checkin_record(
                     actor=owner, metric=metric, value=data.draw(st.integers(-60, 60)), confidence=5
                 )
+            elif kind == "goal_checkin":
+                services.goal_checkin_record(actor=owner, goal=goal, confidence=data.draw(st.integers(0, 10)))
             elif kind == "metric_weight" and metrics:
                 metric_services.metric_update(
                     actor=owner,

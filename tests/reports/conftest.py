@@ -14,10 +14,13 @@ I1    intent         –       Nord    lead   active  2       0.70      0.20 / 0
 I2    intent         –       Nord    lead   draft   –
 T1    translational  I1      Sales   lead   active  –       0.30      0.50 / 0.80         gap −0.30, at risk
 T2    translational  I2      Ops     o1     active  –       0.10      0.75 / 0.50         gap exactly 0.25: not listed;
-                                                                                        orphaned, stale, off track
+                                                                                        orphaned, off track; quiet
+                                                                                        itself but P_b2 below was
+                                                                                        checked in: not stale
 O1    operational    T1      Team A  a1     active  1       0.50      0.60 / 0.40         copies T1's title (1.0)
 P_a1  personal       O1      Team A  a1     active  1       0.90                          owner says off track
-P_a2  personal       –       Team A  a2     active  –       0.50                          orphaned (no parent)
+P_a2  personal       –       Team A  a2     active  –       0.50                          orphaned (no parent), not
+                                                                                        started (new, no check-in)
 P_a3  personal       O1      Team A  a3     draft   –
 P_b1  personal       T1      Team B  b1     active  –       0.90                          copies T1 (0.82), stale:
                                                                                         at risk
@@ -26,6 +29,8 @@ P_b2  personal       T2      Team B  b2     active  –       0.00              
 Check-ins (created backdated): O1's metric at −30, −20, −10 days; P_a1's at −9, −6; I1's two
 metrics both at −8 and −4; P_b2 once (goal check-in). Team A's intervals 10, 10, 3 → median 10;
 Nord's (I1) 4 and 4 → 4 (not 0: each metric is its own series); Team B has one check-in → none.
+Each goal's last check-in and last activity are set as the services and the rollup would set them:
+T1 (no metrics) is as fresh as O1 below it (−10), T2 as P_b2 (−2); I1 has metrics: its own (−4).
 """
 
 from dataclasses import dataclass
@@ -120,6 +125,20 @@ def build_nord() -> Nord:
         _checkin(g["I1"], m["I1_a"], days, people["lead"])
         _checkin(g["I1"], m["I1_b"], days, people["lead"])
     _checkin(g["P_b2"], None, 2, people["b2"])
+    # What checkin_record and the rollup store (the figures above are hand-set, so the rollup does not run here).
+    for name, own, activity in (
+        ("O1", 10, 10),
+        ("P_a1", 6, 6),
+        ("I1", 4, 4),
+        ("P_b2", 2, 2),
+        ("T1", None, 10),
+        ("T2", None, 2),
+    ):
+        _set(
+            g[name],
+            last_checkin_at=now - timedelta(days=own) if own is not None else None,
+            last_activity_at=now - timedelta(days=activity),
+        )
     for unit in (nord, sales, team_a, team_b, ops):
         unit.refresh_from_db()  # adding units under a unit renumbers its nested-set range
     return Nord(cycle, nord, sales, team_a, team_b, ops, people, g, m)

@@ -157,7 +157,8 @@ def test_csv_puts_each_value_under_its_header(nord, report):
         cycle="Now",
         value="intent_not_published",
     )
-    assert found("stale_goal", t2.pk)["value"] == nord.goal("T2").created.isoformat()
+    p_b1 = nord.goals["P_b1"]  # never checked in: quiet since it was created
+    assert found("stale_goal", p_b1.pk)["value"] == nord.goal("P_b1").created.isoformat()
     assert found("unit.headcount", sales.pk) == expected(section="unit.headcount", id=sales.pk, name="Sales", value=6)
     assert found("cadence.checkins", nord.team_a.pk) == expected(
         section="cadence.checkins", id=nord.team_a.pk, name="Team A", value=5

@@ -78,8 +78,22 @@ def test_goals_without_a_metric_are_active_goals_without_a_metric_in_use(nord, r
 
 
 def test_stale_goals_had_no_check_in_for_fourteen_days(nord, report):
-    assert sorted(goal.pk for goal in report.stale_goals) == sorted(ids(nord, "T2", "P_b1"))
-    assert report.totals.stale == 2
+    assert sorted(goal.pk for goal in report.stale_goals) == sorted(ids(nord, "P_b1"))
+    assert report.totals.stale == 1
+
+
+def test_a_quiet_goal_with_work_checked_in_below_is_not_stale(nord, report):
+    # T2 itself was never checked in and is 30 days old, but P_b2 below it was checked in two days ago.
+    assert nord.goals["T2"].pk not in {goal.pk for goal in report.stale_goals}
+    Goal.objects.filter(pk=nord.goals["T2"].pk).update(last_activity_at=None)
+    assert nord.goals["T2"].pk in {goal.pk for goal in alignment_summary(nord.cycle).stale_goals}
+
+
+def test_a_new_goal_without_check_ins_is_neither_stale_nor_at_risk(nord, report):
+    p_a2 = nord.goal("P_a2")
+    assert goal_health(p_a2) is None
+    assert p_a2.pk not in {goal.pk for goal in report.stale_goals}
+    assert p_a2.pk not in {goal.pk for goal in report.goals_at_risk}
 
 
 def test_goals_at_risk_and_off_track_off_track_first(nord, report):
@@ -203,11 +217,11 @@ def test_units_roll_up_their_subtree(report):
     }
     goals = {name: (f.orphaned, f.without_metric, f.stale, f.at_risk, f.off_track, f.gaps) for name, f in units.items()}
     assert goals == {
-        "Nord": (3, 5, 2, 2, 3, 2),
+        "Nord": (3, 5, 1, 2, 3, 2),
         "Sales": (2, 4, 1, 2, 2, 1),
         "Team A": (1, 1, 0, 0, 1, 0),
         "Team B": (1, 2, 1, 1, 1, 0),
-        "Ops": (1, 1, 1, 0, 1, 0),
+        "Ops": (1, 1, 0, 0, 1, 0),
     }
 
 

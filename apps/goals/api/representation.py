@@ -39,6 +39,7 @@ COLUMNS = (
     "identity",
     "motivation",
     "last_checkin_at",
+    "last_activity_at",
     "archived_at",
     "created",
     "updated",
@@ -49,7 +50,7 @@ COLUMNS = (
     "owner__unit_id",
 )
 REFERENCES = {"parent": "parent_id", "cycle": "cycle_id", "unit": "unit_id", "owner": "owner_id"}
-DATETIMES = ("last_checkin_at", "archived_at", "created", "updated")
+DATETIMES = ("last_checkin_at", "last_activity_at", "archived_at", "created", "updated")
 
 
 def goal_rows(
@@ -97,7 +98,8 @@ def _health(row: dict, today: date) -> str | None:
         cycle_start=row["cycle__start"],
         cycle_end=row["cycle__end"],
         today=today,
-        last_activity=row["last_checkin_at"] or row["created"],
+        last_activity=row["last_activity_at"],
+        created=row["created"],
         override=row["health_override"],
         stale_after_days=settings.STALE_AFTER_DAYS,
     )

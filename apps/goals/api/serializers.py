@@ -85,7 +85,9 @@ class GoalSerializer(serializers.ModelSerializer):
     )
     health = serializers.SerializerMethodField(
         help_text="on_track, at_risk or off_track: progress against the elapsed share of the cycle, unless the "
-        "owner set it in their latest check-in; null for drafts and cancelled goals."
+        "owner set it in their latest check-in; null (no colour) for drafts, cancelled goals and goals not started "
+        "yet: no activity (last_activity_at) and still within 14 days, or a tenth of the cycle if longer, of their "
+        "creation or their cycle's start, the later."
     )
     alignment_gap = serializers.FloatField(
         read_only=True,
@@ -118,6 +120,7 @@ class GoalSerializer(serializers.ModelSerializer):
             "motivation",
             "alignment_gap",
             "last_checkin_at",
+            "last_activity_at",
             "archived_at",
             "created",
             "updated",
@@ -128,6 +131,7 @@ class GoalSerializer(serializers.ModelSerializer):
             "measured_progress",
             "rollup_progress",
             "last_checkin_at",
+            "last_activity_at",
             "archived_at",
             "created",
             "updated",
@@ -160,6 +164,11 @@ class GoalSerializer(serializers.ModelSerializer):
                 "null without children. Recomputed in the background after a change."
             },
             "last_checkin_at": {"help_text": "When the latest check-in on this goal or its metrics was recorded."},
+            "last_activity_at": {
+                "help_text": "How fresh the goal is: its latest check-in or, for a goal without metrics of its own, "
+                "the latest check-in anywhere below it, whichever is later; null before any. Health and staleness "
+                "read it. Updated with the rollup."
+            },
             "archived_at": {"help_text": "When the goal was archived; null while it is in use."},
             "created": {"help_text": "When the goal was created."},
             "updated": {"help_text": "When the goal was last changed."},
