@@ -180,3 +180,16 @@ def test_a_relay_that_is_down_leaves_the_digest_for_the_retry_and_the_sweep(db, 
     assert digests.digests_send_due(now=datetime(2030, 1, 7, 9, 0, tzinfo=UTC)) == 1
     assert digests.digests_send(digest_ids=ids) == 0
     assert len(smtp_server.to(daily.email)) == 1
+
+
+def test_send_digests_now_runs_the_same_job_and_still_mails_once(db, commit, smtp_server):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ada = person("ada", email_digest=Preference.Digest.DAILY)
+    tell(ada)
+    for _ in range(2):
+        with commit():
+            call_command("send_digests", "--now", stdout=StringIO())
+    assert len(smtp_server.to(ada.email)) == 1
