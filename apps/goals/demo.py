@@ -1,7 +1,7 @@
 """The demo organisation from the product brief, built through the services like any real data."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,11 +9,13 @@ from django.utils import timezone
 from apps.cycles.models import Cycle
 from apps.cycles.services import cycle_create
 from apps.goals.models import CheckIn, Metric
-from apps.goals.services import checkin_record, metric_create
+from apps.goals.services import checkin_record, goal_checkin_record, metric_create
 from apps.org.models import Person, Unit
 from apps.org.services import person_create, unit_create
 
+from . import rollup
 from .models import Goal, GoalStatus, Layer, Motivation
+from .progress import expected_progress
 from .services import goal_create
 
 DEMO_PASSWORD = "cascade-demo-2026"
@@ -47,8 +49,10 @@ def seed_demo(today: date | None = None) -> None:
     with transaction.atomic():
         units = _units()
         people = _people(units)
-        cycle = _cycles(today)
-    _cascade(units, people, cycle, today)
+        year, quarter = _cycles(today)
+    just_set = _cascade(units, people, Plan(year, quarter, today))
+    _spread_history(today, just_set)
+    rollup.recompute_all()  # the backdated check-ins make each goal's last activity: carry it up the cascade
 
 
 def _units() -> dict[str, Unit]:
@@ -99,26 +103,44 @@ def _people(units: dict[str, Unit]) -> dict[str, Person]:
     return p
 
 
-def _cycles(today: date) -> Cycle:
+def _cycles(today: date) -> tuple[Cycle, Cycle]:
+    """A strategy year and, inside it, a 13-week quarter around today (8 weeks behind, 5 ahead), so that whatever
+    the day the demo is seeded, a first look finds a cascade in full swing rather than born or finished."""
+    q_start, q_end = today - timedelta(weeks=8), today + timedelta(weeks=5, days=-1)
+    y_start = date(q_start.year, q_start.month, 1) - timedelta(days=150)
+    y_start = date(y_start.year, y_start.month, 1)
+    y_end = date(y_start.year + 1, y_start.month, 1) - timedelta(days=1)
     year = cycle_create(
         actor=None,
-        name=f"FY{today.year}",
-        start=date(today.year, 1, 1),
-        end=date(today.year, 12, 31),
+        name=f"Strategy year {y_start:%b %Y} – {y_end:%b %Y}",
+        start=y_start,
+        end=y_end,
         status=Cycle.Status.ACTIVE,
     )
-    quarter = (today.month - 1) // 3
-    q_start = date(today.year, quarter * 3 + 1, 1)
-    q_end = date(today.year + (quarter == 3), (quarter * 3 + 3) % 12 + 1, 1) - timedelta(days=1)
-    cycle_create(
+    quarter = cycle_create(
         actor=None,
-        name=f"{today.year}-Q{quarter + 1}",
+        name=f"Quarter {q_start:%-d %b} – {q_end:%-d %b %Y}",
         start=q_start,
         end=q_end,
         parent=year,
         status=Cycle.Status.ACTIVE,
     )
-    return year
+    return year, quarter
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where the demo's goals stand: each metric ends at `pace` × the share of its cycle that has elapsed, so the
+    picture is the same mix of on track (pace ≥ ~0.85), at risk and off track (≤ ~0.55) whatever the day."""
+
+    year: Cycle
+    quarter: Cycle
+    today: date
+
+    def value(self, cycle: Cycle, start: float, target: float, pace: float, share: float = 1.0) -> float:
+        expected = expected_progress(cycle.start, cycle.end, self.today)
+        reached = min(1.0, expected * pace * share)
+        return round(start + (target - start) * reached, -3 if abs(target - start) >= 1_000_000 else 1)
 
 
 def _goal(people, units, cycle, owner, unit, title, layer, parent=None, **extra) -> Goal:
@@ -135,38 +157,46 @@ def _goal(people, units, cycle, owner, unit, title, layer, parent=None, **extra)
     )
 
 
-def _metric(people, goal, name, start, target, history, unit=Metric.Unit.NUMBER, author="lena") -> Metric:
+def _metric(people, plan, goal, name, start, target, pace, notes=("", "", ""), unit=Metric.Unit.NUMBER, author="lena"):
+    """A metric and three check-ins on the way to where the plan puts it (spread over past weeks afterwards)."""
     metric = metric_create(actor=people[author], goal=goal, name=name, unit=unit, start=start, target=target)
-    for value, confidence, note in history:
+    confidence = 8 if pace >= 0.9 else 6 if pace >= 0.6 else 4
+    for share, note in zip((0.35, 0.7, 1.0), notes, strict=True):
+        value = plan.value(goal.cycle, start, target, pace, share)
         checkin_record(actor=people[author], metric=metric, value=value, confidence=confidence, note=note)
     return metric
 
 
-def _cascade(units, people, cycle, today) -> None:
-    g = _goal
-    revenue = g(
-        people,
-        units,
-        cycle,
+def _cascade(units, people, plan: Plan) -> Goal:
+    """The two cascades from the brief; returns the goal set just now (the others were set when their cycle began)."""
+
+    def goal(owner, unit, title, layer, parent=None, cycle=None, **extra):
+        return _goal(people, units, cycle or plan.quarter, owner, unit, title, layer, parent, **extra)
+
+    def metric(goal, name, start, target, pace, author, **extra):
+        return _metric(people, plan, goal, name, start, target, pace, author=author, **extra)
+
+    # The revenue cascade from the brief. APAC's share of sales lags while the hiring below it races ahead: an
+    # alignment gap (work reported as moving while the outcome is not) for HR's report.
+    revenue = goal(
         "lena",
         "acme",
         "Increase revenue from $100m to $200m",
         Layer.INTENT,
+        cycle=plan.year,
         why="Doubling revenue funds our next product line and keeps us independent.",
     )
-    _metric(
-        people,
+    metric(
         revenue,
         "Annual revenue",
         100_000_000,
         200_000_000,
-        [(110_000_000, 7, "Q1 closed"), (124_000_000, 6, "Q2 slower than planned"), (131_000_000, 6, "")],
+        0.8,
+        "lena",
         unit=Metric.Unit.CURRENCY,
+        notes=("First quarter closed", "Slower than planned", ""),
     )
-    us = g(
-        people,
-        units,
-        cycle,
+    us = goal(
         "uma",
         "us",
         "Grow US territory sales by 30%",
@@ -174,20 +204,8 @@ def _cascade(units, people, cycle, today) -> None:
         revenue,
         why="The US is our largest market; steady territory growth carries half the plan.",
     )
-    _metric(
-        people,
-        us,
-        "US sales growth",
-        0,
-        30,
-        [(8, 7, ""), (17, 7, "Two new enterprise logos")],
-        unit=Metric.Unit.PERCENT,
-        author="uma",
-    )
-    uk = g(
-        people,
-        units,
-        cycle,
+    metric(us, "US sales growth", 0, 30, 1.05, "uma", unit=Metric.Unit.PERCENT, notes=("", "Two new logos", ""))
+    uk = goal(
         "ken",
         "uk",
         "Grow UK sales by 50%",
@@ -195,20 +213,13 @@ def _cascade(units, people, cycle, today) -> None:
         revenue,
         why="The UK is under-penetrated relative to its market size.",
     )
-    _metric(
-        people,
-        uk,
-        "UK sales growth",
-        0,
-        50,
-        [(12, 5, ""), (19, 4, "Partner channel delayed")],
-        unit=Metric.Unit.PERCENT,
-        author="ken",
+    metric(
+        uk, "UK sales growth", 0, 50, 0.7, "ken", unit=Metric.Unit.PERCENT, notes=("", "Partner channel delayed", "")
     )
-    apac = g(
-        people,
-        units,
-        cycle,
+    # Ken's own goal repeats his team's word for word instead of saying what he will do: a copied title.
+    uk_copy = goal("ken", "uk", "Grow UK sales by 50 %", Layer.PERSONAL, uk, why="It is my number this year.")
+    goal_checkin_record(actor=people["ken"], goal=uk_copy, confidence=5, progress=0.3, note="Same as the team's.")
+    apac = goal(
         "marco",
         "apac",
         "Generate 20% of sales in APAC",
@@ -216,20 +227,17 @@ def _cascade(units, people, cycle, today) -> None:
         revenue,
         why="APAC is where our customers are growing fastest.",
     )
-    _metric(
-        people,
+    metric(
         apac,
         "APAC share of sales",
         8,
         20,
-        [(10, 6, ""), (12, 6, "Singapore office open")],
+        0.45,
+        "marco",
         unit=Metric.Unit.PERCENT,
-        author="marco",
+        notes=("", "Singapore office open", ""),
     )
-    hire = g(
-        people,
-        units,
-        cycle,
+    hire = goal(
         "marco",
         "apac_team",
         "Hire 3 sales people and ramp each to $6m ARR",
@@ -237,12 +245,9 @@ def _cascade(units, people, cycle, today) -> None:
         apac,
         why="More quota-carrying people is the fastest route to APAC share.",
     )
-    _metric(people, hire, "Sales people hired", 0, 3, [(1, 8, ""), (2, 8, "Eli joined")], author="marco")
-    _metric(people, hire, "Average ARR per new hire ($m)", 0, 6, [(1.5, 5, ""), (2.5, 6, "")], author="marco")
-    emma_goal = g(
-        people,
-        units,
-        cycle,
+    metric(hire, "Sales people hired", 0, 3, 1.6, "marco", notes=("", "Eli joined", "Third offer accepted"))
+    metric(hire, "Average ARR per new hire ($m)", 0, 6, 1.3, "marco")
+    emma_goal = goal(
         "emma",
         "apac_team",
         "Close my first $1m deal in Singapore",
@@ -252,20 +257,17 @@ def _cascade(units, people, cycle, today) -> None:
         identity="A trusted advisor to enterprise buyers",
         motivation=Motivation.OWN,
     )
-    _metric(
-        people,
+    metric(
         emma_goal,
         "Pipeline closed ($k)",
         0,
         1000,
-        [(150, 6, "First PoC signed"), (400, 7, "")],
+        1.1,
+        "emma",
         unit=Metric.Unit.CURRENCY,
-        author="emma",
+        notes=("First PoC signed", "", ""),
     )
-    eli_goal = g(
-        people,
-        units,
-        cycle,
+    eli_goal = goal(
         "eli",
         "apac_team",
         "Ramp to $2m ARR in my first two quarters",
@@ -275,20 +277,11 @@ def _cascade(units, people, cycle, today) -> None:
         identity="A top-quartile closer",
         motivation=Motivation.EXPECTED,
     )
-    _metric(
-        people,
-        eli_goal,
-        "ARR ($m)",
-        0,
-        2,
-        [(0.3, 5, ""), (0.7, 5, "Two renewals moved to me")],
-        unit=Metric.Unit.CURRENCY,
-        author="eli",
+    metric(
+        eli_goal, "ARR ($m)", 0, 2, 0.75, "eli", unit=Metric.Unit.CURRENCY, notes=("", "Two renewals moved to me", "")
     )
-    g(
-        people,
-        units,
-        cycle,
+    # Set up at the start of the quarter and never checked in since: stale.
+    goal(
         "emma",
         "apac_team",
         "Learn conversational Mandarin",
@@ -296,21 +289,26 @@ def _cascade(units, people, cycle, today) -> None:
         why="Personal development; not tied to a team goal.",
         manual_progress=0.3,
     )
+    # Just set: not started yet, no colour, no alarm.
+    just_set = goal(
+        "eli",
+        "apac_team",
+        "Shadow a senior account executive on three enterprise pitches",
+        Layer.PERSONAL,
+        hire,
+        why="Learning how our best people run a pitch.",
+        motivation=Motivation.OWN,
+    )
 
-    digital = g(
-        people,
-        units,
-        cycle,
+    digital = goal(
         "lena",
         "acme",
         "Accelerate digital transformation",
         Layer.INTENT,
+        cycle=plan.year,
         why="Manual processes slow every team down; digital tools free time for customers.",
     )
-    sales_digital = g(
-        people,
-        units,
-        cycle,
+    sales_digital = goal(
         "sam",
         "sales",
         "Adopt digital tools to shorten sales cycles",
@@ -318,19 +316,8 @@ def _cascade(units, people, cycle, today) -> None:
         digital,
         why="Faster cycles mean more deals per rep.",
     )
-    _metric(
-        people,
-        sales_digital,
-        "Median sales cycle (days)",
-        90,
-        60,
-        [(84, 6, ""), (78, 6, "CRM automation live")],
-        author="sam",
-    )
-    uptime = g(
-        people,
-        units,
-        cycle,
+    metric(sales_digital, "Median sales cycle (days)", 90, 60, 1.0, "sam", notes=("", "CRM automation live", ""))
+    uptime = goal(
         "mia",
         "mfg",
         "Increase machine uptime using predictive analytics",
@@ -338,20 +325,8 @@ def _cascade(units, people, cycle, today) -> None:
         digital,
         why="Unplanned downtime is our largest hidden cost.",
     )
-    _metric(
-        people,
-        uptime,
-        "Machine uptime",
-        88,
-        95,
-        [(89, 6, ""), (91, 7, "Sensors on line 2")],
-        unit=Metric.Unit.PERCENT,
-        author="mia",
-    )
-    onboarding = g(
-        people,
-        units,
-        cycle,
+    metric(uptime, "Machine uptime", 88, 95, 0.9, "mia", unit=Metric.Unit.PERCENT, notes=("", "Sensors on line 2", ""))
+    onboarding = goal(
         "hana",
         "hr",
         "Digitise onboarding and performance reviews",
@@ -359,20 +334,26 @@ def _cascade(units, people, cycle, today) -> None:
         digital,
         why="New people should be productive in weeks, not months.",
     )
-    _metric(
-        people, onboarding, "Processes digitised", 0, 6, [(2, 7, ""), (3, 7, "Reviews moved online")], author="hana"
-    )
-    _spread_history(today)
+    metric(onboarding, "Processes digitised", 0, 6, 0.5, "hana", notes=("", "Reviews moved online", ""))
+    return just_set
 
 
-def _spread_history(today: date) -> None:
-    """Give the demo check-ins a believable past: spread each metric's check-ins over the last weeks."""
-    now = timezone.now()
-    for metric_id in Metric.objects.values_list("pk", flat=True):
-        checkins = list(CheckIn.objects.filter(metric_id=metric_id).order_by("pk"))
+def _spread_history(today: date, just_set: Goal) -> None:
+    """Give the demo a believable past: goals were set when their cycle began (the newest personal goal three days
+    ago), and each goal's check-ins are spread over the past weeks, the latest two days ago."""
+    now = datetime.combine(today, timezone.localtime().time(), tzinfo=timezone.get_current_timezone())
+    for goal in Goal.objects.select_related("cycle"):
+        began = datetime.combine(max(goal.cycle.start, today - timedelta(weeks=8)), time(9), tzinfo=UTC)
+        Goal.objects.filter(pk=goal.pk).update(created=now - timedelta(days=3) if goal.pk == just_set.pk else began)
+    series = [*Metric.objects.values_list("goal_id", "pk"), *((g, None) for g in _goals_checked_in_on_themselves())]
+    for goal_id, metric_id in series:
+        checkins = list(CheckIn.objects.filter(goal_id=goal_id, metric_id=metric_id).order_by("pk"))
         for age, checkin in enumerate(reversed(checkins)):
-            CheckIn.objects.filter(pk=checkin.pk).update(created=now - timedelta(days=21 * age + 2))
+            CheckIn.objects.filter(pk=checkin.pk).update(created=now - timedelta(days=18 * age + 2))
     for goal in Goal.objects.all():
         latest = goal.checkins.order_by("-created").values_list("created", flat=True).first()
-        if latest:
-            Goal.objects.filter(pk=goal.pk).update(last_checkin_at=latest)
+        Goal.objects.filter(pk=goal.pk).update(last_checkin_at=latest, last_activity_at=latest)
+
+
+def _goals_checked_in_on_themselves() -> list[int]:
+    return list(CheckIn.objects.filter(metric__isnull=True).values_list("goal_id", flat=True).distinct())
