@@ -42,3 +42,38 @@ def test_metrics_and_checkins_keep_their_tables():
     assert Metric._meta.db_table == "metrics_metric"
     assert CheckIn._meta.db_table == "metrics_checkin"
     assert {Metric._meta.db_table, CheckIn._meta.db_table} <= set(connection.introspection.table_names())
+
+
+@pytest.mark.django_db
+def test_the_last_activity_backfill_agrees_with_the_rollup(commit):
+    """goals.0008 fills last_activity_at for existing goals as the rollup would (run here on today's models)."""
+    import importlib
+    from datetime import timedelta
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from apps.goals import rollup
+    from apps.goals.models import Goal, GoalStatus, Layer
+    from tests.factories import GoalFactory, MetricFactory
+
+    with commit():
+        intent = GoalFactory(layer=Layer.INTENT)
+        quiet = GoalFactory(layer=Layer.TRANSLATIONAL, parent=intent)
+        personal = GoalFactory(layer=Layer.PERSONAL, parent=quiet)
+        measured = GoalFactory(layer=Layer.TRANSLATIONAL, parent=intent)
+        MetricFactory(goal=measured)
+        below_measured = GoalFactory(layer=Layer.PERSONAL, parent=measured)
+        cancelled = GoalFactory(layer=Layer.PERSONAL, parent=intent, status=GoalStatus.CANCELLED)
+    now = timezone.now()
+    for goal, days in ((personal, 9), (measured, 5), (below_measured, 1), (cancelled, 0)):
+        Goal.objects.filter(pk=goal.pk).update(last_checkin_at=now - timedelta(days=days))
+    Goal.objects.update(last_activity_at=None)
+
+    importlib.import_module("apps.goals.migrations.0008_goal_last_activity_at").backfill(apps, None)
+    backfilled = dict(Goal.objects.values_list("pk", "last_activity_at"))
+    rollup.recompute_all()
+    assert dict(Goal.objects.values_list("pk", "last_activity_at")) == backfilled
+    assert backfilled[intent.pk] == now - timedelta(days=5)  # the measured child's own, not the cancelled one's
+    assert backfilled[quiet.pk] == now - timedelta(days=9)
+    assert backfilled[measured.pk] == now - timedelta(days=5)
