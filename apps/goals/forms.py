@@ -158,7 +158,12 @@ class PersonalGoalForm(FirstMetricMixin, forms.Form):
         label="Where this goal comes from",
         help_text="Private; HR sees only totals.",
     )
-    cycle = forms.ModelChoiceField(queryset=Cycle.objects.exclude(status=Cycle.Status.CLOSED))
+    cycle = forms.ModelChoiceField(
+        queryset=Cycle.objects.exclude(status=Cycle.Status.CLOSED),
+        required=False,
+        empty_label="The cycle of the goal above",
+        help_text="Leave it to follow the goal it contributes to (the current cycle for a goal linked to nothing).",
+    )
     metric_name = forms.CharField(max_length=300, required=False, label="Metric")
     metric_unit = forms.ChoiceField(
         choices=Metric.Unit.choices, required=False, label="Measured in", initial=Metric.Unit.NUMBER

@@ -9,7 +9,7 @@ from apps.goals import services
 from apps.goals.models import CheckIn, Goal, GoalStatus, Layer
 from tests.api.test_tree_scale import bulk_subtree
 from tests.cast import CHANGEABLE, GOALS, PRIVATE_VISIBLE, ROLES, VISIBLE, build_cast
-from tests.factories import GoalFactory, MetricFactory, PersonFactory, UnitFactory
+from tests.factories import CycleFactory, GoalFactory, MetricFactory, PersonFactory, UnitFactory
 
 
 @pytest.fixture
@@ -391,3 +391,18 @@ def test_a_goal_with_metrics_offers_no_progress_field_and_a_stranger_no_form(pag
     assert "goal-confidence" not in page("other_employee", detail(cast.oper)).content.decode()
     response = page("other_employee", reverse("goals:goal-checkin", args=[cast.oper.pk]), {"goal-confidence": "5"})
     assert response.status_code == 403
+
+
+def test_a_personal_goal_left_without_a_cycle_takes_the_cycle_of_the_goal_above(page, cast):
+    quarter = CycleFactory(
+        name="Q3", start=cast.year.start, end=cast.year.start.replace(month=3, day=31), parent=cast.year
+    )
+    team_goal = GoalFactory(
+        layer=Layer.OPERATIONAL, parent=cast.trans, cycle=quarter, unit=cast.team, owner=cast.manager
+    )
+    response = page("employee", reverse("goals:personal-new"), {"title": "Book the venue", "parent": team_goal.pk})
+    assert response.status_code == 302
+    assert Goal.objects.get(title="Book the venue").cycle == quarter
+    unlinked = page("employee", reverse("goals:personal-new"), {"title": "Read two books"})
+    assert unlinked.status_code == 302
+    assert Goal.objects.get(title="Read two books").cycle == cast.year  # the current cycle

@@ -30,7 +30,7 @@ def personal_new(request):
     candidates = list(selectors.team_goal_candidates(request.user, permissions.visible_goals(request.user)))
     form = PersonalGoalForm(
         request.POST or None,
-        initial={"cycle": default_cycle(), "parent": request.GET.get("parent")},
+        initial={"parent": request.GET.get("parent")},
         candidates=permissions.visible_goals(request.user).filter(pk__in=[g.pk for g in candidates]),
         paths=selectors.chain_labels(candidates),
     )
@@ -40,6 +40,10 @@ def personal_new(request):
         if unit is None:
             form.add_error(None, "You belong to no unit yet, so this goal has nowhere to sit: ask HR to place you.")
             return render(request, "goals/personal_form.html", {"form": form})
+        cycle = data["cycle"] or (data["parent"].cycle if data["parent"] else default_cycle())
+        if cycle is None:
+            form.add_error("cycle", "There is no cycle to set this goal in yet: ask an admin to create one.")
+            return render(request, "goals/personal_form.html", {"form": form})
         try:
             goal = services.goal_create_with_metric(
                 actor=request.user,
@@ -47,7 +51,7 @@ def personal_new(request):
                 title=data["title"],
                 layer=Layer.PERSONAL,
                 parent=data["parent"],
-                cycle=data["cycle"],
+                cycle=cycle,
                 unit=unit,
                 owner=request.user,
                 why=data["why"],
