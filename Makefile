@@ -20,6 +20,9 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	@# What needs each demo person (due check-ins, goals off track below theirs) lands in their notifications; the
+	@# digest mails go to this console (EMAIL_URL=console:), so only the job's summary line is shown here.
+	$(PY) manage.py send_digests --now | tail -n 1
 	@echo "Serving GoalCascade on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
