@@ -8,10 +8,17 @@ PORT ?= 8000
 
 .PHONY: run test install lint format check bench worker beat clean
 
+# bash with pipefail: the install's progress goes through a filter, and a failing pip must still fail the target.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+
 $(VENV)/.installed: pyproject.toml
+	@echo "Setting up .venv: the first run downloads and installs about 120 packages (a few minutes)…"
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[dev]'
+	@# One line per package as it is fetched, instead of minutes of silence.
+	$(PIP) install --progress-bar off -e '.[dev]' | awk '/^Collecting /{print "  · " $$2; fflush()}'
+	@echo "Installed."
 	touch $@
 
 install: $(VENV)/.installed

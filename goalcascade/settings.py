@@ -43,6 +43,8 @@ def env_float(name: str, default: float) -> float:
 
 
 DEBUG = env_bool("DEBUG", True)
+# With DEBUG on, show Django's technical 404 and 500 pages (every URL, the traceback) instead of the site's own.
+DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or INSECURE_DEFAULT_SECRET_KEY
 if not DEBUG and (SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32):
     raise ImproperlyConfigured(
@@ -121,6 +123,7 @@ INSTALLED_APPS = [
     "apps.metrics",
     "apps.notifications",
     "apps.reports",
+    "apps.search",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +140,8 @@ MIDDLEWARE = [
     "apps.org.sso.ProviderUnreachableMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Debug mode answers a page's 404 and 500 with the site's own pages, not Django's technical ones.
+    "goalcascade.error_pages.StyledErrorPagesMiddleware",
     # Last, as its documentation asks: turns a sign-in refused for a lockout into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
