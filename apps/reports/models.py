@@ -2,6 +2,9 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from .filenames import download_name
 
 
 class ExportJob(models.Model):
@@ -15,6 +18,7 @@ class ExportJob(models.Model):
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "Excel workbook"
+        ZIP = "zip", "CSV tables (ZIP)"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -49,4 +53,11 @@ class ExportJob(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"alignment.{self.format}"
+        """Named for its cycle, unit and the day it was asked for (alignment-FY2026-Sales-2026-11-29.xlsx)."""
+        return self.member_name(None, self.format)
+
+    def member_name(self, section: str | None, ext: str = "csv") -> str:
+        """The name of the file, or of one section's CSV in the ZIP."""
+        cycle, unit = (self.cycle.name if self.cycle_id else None), (self.unit.name if self.unit_id else None)
+        on = timezone.localdate(self.created) if self.created else timezone.localdate()
+        return download_name(cycle=cycle, unit=unit, on=on, ext=ext, section=section)

@@ -22,6 +22,8 @@ from rest_framework.renderers import BaseRenderer
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FONT = Font(bold=True)
 COLUMN_WIDTH = {"title": 48, "parent_title": 48, "name": 28, "unit": 28, "team": 28, "owner": 24, "figure": 28}
+# The readable sheets' headers (apps.reports.tables).
+COLUMN_WIDTH |= {"Goal": 48, "Parent goal": 48, "Name": 28, "Unit": 28, "Team": 28, "Owner": 24, "Figure": 40}
 
 
 def safe_cell(value):
@@ -164,3 +166,16 @@ class XLSXRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         return self.spooled(data or []).read()
+
+
+class ZIPRenderer(BaseRenderer):
+    """A ZIP of tidy CSVs (apps.reports.tables.write_zip): here only so that `?format=zip` is a format the API
+    knows; the view builds the file."""
+
+    media_type = "application/zip"
+    format = "zip"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        return data if isinstance(data, bytes) else b""

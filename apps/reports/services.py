@@ -21,7 +21,7 @@ from django.utils.crypto import get_random_string
 from apps.cycles.models import Cycle
 from apps.org.models import Person, Unit
 
-from . import export, permissions
+from . import export, permissions, tables
 from .models import ExportJob
 from .renderers import Counter, CSVRenderer, XLSXRenderer
 from .selectors import alignment_summary
@@ -78,7 +78,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
 
 def _build(job: ExportJob) -> None:
     summary = alignment_summary(job.cycle, unit=job.unit, shown=None)
-    sections = export.sections(summary)
+    sections = tables.sheets(summary)
     expected = max(1, export.expected_rows(sections, job.format))
 
     def report(rows: int) -> None:
@@ -89,6 +89,8 @@ def _build(job: ExportJob) -> None:
     with tempfile.TemporaryFile() as file:
         if job.format == ExportJob.Format.CSV:
             CSVRenderer().write(export.csv_rows(summary), file, counter)
+        elif job.format == ExportJob.Format.ZIP:
+            tables.write_zip(sections, file, job.member_name, counter)
         else:
             XLSXRenderer().write(sections, file, counter)
         file.seek(0)

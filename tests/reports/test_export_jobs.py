@@ -78,7 +78,8 @@ def test_a_job_runs_after_commit_and_offers_its_file(api, cast, commit):
     assert body["expires_at"] is not None and body["rows"] > 1
     download = api("hr").get(body["download_url"])
     assert download.status_code == 200
-    assert download["Content-Disposition"].startswith('attachment; filename="alignment.csv"')
+    today = timezone.localdate().isoformat()
+    assert download["Content-Disposition"] == f'attachment; filename="alignment-{cast.year.name}-{today}.csv"'
     rows = list(csv.reader(io.StringIO(_content(download).decode())))
     assert rows[0] == ["section", "id", "name", "layer", "owner", "unit", "cycle", "value"]
     assert len(rows) == body["rows"]
@@ -98,7 +99,8 @@ def test_an_xlsx_job_builds_a_workbook(api, cast, commit):
     assert download["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     workbook = load_workbook(io.BytesIO(_content(download)))
     assert workbook.sheetnames[0] == "Summary"
-    assert dict(workbook["Summary"].iter_rows(min_row=2, values_only=True))["unit"] == cast.sales.pk
+    assert dict(workbook["Summary"].iter_rows(min_row=2, values_only=True))["Unit"] == cast.sales.name
+    assert download["Content-Disposition"].endswith(f'-{cast.sales.name}-{timezone.localdate().isoformat()}.xlsx"')
 
 
 def test_the_file_is_kept_in_the_configured_storage(api, commit, settings):

@@ -15,6 +15,7 @@ from ..models import ExportJob
 from ..rules import DEFAULT_GAP_THRESHOLD
 from ..selectors import AlignmentSummary, OrphanReason
 from ..services import export_job_is_expired
+from ..tables import SECTION_SLUGS
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -40,6 +41,12 @@ class AlignmentQuerySerializer(serializers.Serializer):
         default=DEFAULT_LIMIT,
         help_text=f"How many rows each list shows in JSON (default {DEFAULT_LIMIT}, at most {MAX_LIMIT}); "
         "`count` is always the full number. The CSV and XLSX downloads hold every row.",
+    )
+    section = serializers.ChoiceField(
+        choices=SECTION_SLUGS,
+        required=False,
+        help_text="With `format=csv`: that one section as a tidy table (a header row, then a row per thing, labels "
+        "and names instead of codes and ids) instead of the long table of every section.",
     )
 
 
@@ -300,7 +307,9 @@ class AlignmentSummarySerializer(serializers.Serializer):
 
 
 class ExportJobCreateSerializer(serializers.Serializer):
-    format = serializers.ChoiceField(choices=ExportJob.Format.choices, help_text="csv or xlsx.")
+    format = serializers.ChoiceField(
+        choices=ExportJob.Format.choices, help_text="csv (the long table), xlsx or zip (one tidy CSV per section)."
+    )
     cycle = IdRelatedField(
         queryset=Cycle.objects.all(),
         required=False,
@@ -350,7 +359,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
         extra_kwargs = {
             "id": {"help_text": "The job's id."},
-            "format": {"help_text": "csv or xlsx."},
+            "format": {"help_text": "csv, xlsx or zip."},
             "progress": {"help_text": "How far the file is built, 0–100."},
             "rows": {"help_text": "Rows written so far."},
             "error": {"help_text": "Why the job failed (empty otherwise)."},

@@ -1,8 +1,12 @@
 """reports/alignment/: the alignment report as JSON, or downloaded as CSV or XLSX; reports/exports/: export jobs
 that build the download in the background (for large organisations) and keep it for a while."""
 
+import tempfile
+from functools import partial
+
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
@@ -16,9 +20,9 @@ from rest_framework.views import APIView
 from apps.core.api.schema import ErrorSerializer
 from apps.core.api.viewsets import ApiViewSet
 
-from .. import export, permissions, services
+from .. import export, permissions, services, tables
 from ..models import ExportJob
-from ..renderers import CSVRenderer, XLSXRenderer
+from ..renderers import CSVRenderer, XLSXRenderer, ZIPRenderer
 from ..selectors import alignment_summary
 from .serializers import (
     AlignmentQuerySerializer,
@@ -58,7 +62,7 @@ class NotReady(exceptions.APIException):
 
 class AlignmentReportView(JsonErrors, APIView):
     permission_classes = (drf_permissions.IsAuthenticated, CanViewReports)
-    renderer_classes = (JSONRenderer, CSVRenderer, XLSXRenderer)
+    renderer_classes = (JSONRenderer, CSVRenderer, XLSXRenderer, ZIPRenderer)
 
     @extend_schema(
         summary="The alignment summary",
@@ -68,43 +72,65 @@ class AlignmentReportView(JsonErrors, APIView):
         "strategic intent, check-in cadence per team, the figures of every unit rolled up the unit tree, and "
         "motivation in aggregate (groups of five or more people only). HR and admins only. `?format=csv` downloads "
         "it as one long table of eight columns (a `section` column says what each row is; a thing with several "
-        "figures gives a row per figure, its section named `kind.figure`), `?format=xlsx` as a workbook with one "
-        "sheet per section; both hold every row and neutralise cells a spreadsheet would run as a formula. For a "
+        "figures gives a row per figure, its section named `kind.figure`); `?format=csv&section=<name>` downloads "
+        "one section as a tidy table (a header row, then a row per thing, with labels and names instead of codes "
+        "and ids); `?format=zip` a ZIP of every section as a tidy CSV; `?format=xlsx` a workbook with one "
+        "readable sheet per section. Every download holds every row, is named for its cycle, unit and day "
+        "(`alignment-FY2026-2026-11-29.csv`), and neutralises cells a spreadsheet would run as a formula. For a "
         "large organisation, prefer an export job (`reports/exports/`).",
         parameters=[
             AlignmentQuerySerializer,
             OpenApiParameter(
                 "format",
                 OpenApiTypes.STR,
-                enum=["json", "csv", "xlsx"],
-                description="json (default), csv or xlsx.",
+                enum=["json", "csv", "xlsx", "zip"],
+                description="json (default), csv, xlsx or zip.",
             ),
         ],
         responses={
             (200, "application/json"): AlignmentSummarySerializer,
             (200, CSVRenderer.media_type): OpenApiResponse(OpenApiTypes.STR, description="The summary as CSV."),
             (200, XLSXRenderer.media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The summary as XLSX."),
+            (200, ZIPRenderer.media_type): OpenApiResponse(
+                OpenApiTypes.BINARY, description="One tidy CSV per section, zipped."
+            ),
         },
     )
     def get(self, request: Request):
         query = AlignmentQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        download = isinstance(request.accepted_renderer, CSVRenderer | XLSXRenderer)
+        renderer = request.accepted_renderer
+        download = isinstance(renderer, CSVRenderer | XLSXRenderer | ZIPRenderer)
         shown = None if download else params["limit"]  # a download holds every copied goal
         summary = alignment_summary(params.get("cycle"), unit=params.get("unit"), shown=shown)
-        if isinstance(request.accepted_renderer, CSVRenderer):
-            rows = CSVRenderer().stream(export.csv_rows(summary))
-            response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = 'attachment; filename="alignment.csv"'
-            return response
-        if isinstance(request.accepted_renderer, XLSXRenderer):
-            file = XLSXRenderer().spooled(export.sections(summary))
-            return FileResponse(
-                file, as_attachment=True, filename="alignment.xlsx", content_type=XLSXRenderer.media_type
-            )
+        if download:
+            return _download(summary, params.get("cycle"), renderer, params.get("section"))
         context = {"limit": params["limit"]}
         return Response(AlignmentSummarySerializer(summary, context=context).data)
+
+
+def _download(summary, cycle, renderer, section: str | None):
+    """The report as a file named for its cycle, unit and day: the long CSV, one section's tidy CSV, the ZIP of
+    them all or the workbook."""
+    if isinstance(renderer, CSVRenderer):
+        if section:
+            lines = tables.csv_lines(tables.sheet(summary, section))
+        else:
+            lines = CSVRenderer().stream(export.csv_rows(summary))
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+        name = tables.report_name(summary, cycle, "csv", section)
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response
+    file = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    if isinstance(renderer, ZIPRenderer):
+        member = partial(tables.report_name, summary, cycle, "csv")
+        tables.write_zip(tables.sheets(summary), file, member)
+    else:
+        XLSXRenderer().write(tables.sheets(summary), file)
+    file.seek(0)
+    name = tables.report_name(summary, cycle, renderer.format)
+    return FileResponse(file, as_attachment=True, filename=name, content_type=renderer.media_type)
 
 
 @extend_schema_view(
@@ -120,9 +146,10 @@ class AlignmentReportView(JsonErrors, APIView):
     ),
     create=extend_schema(
         summary="Start an export job",
-        description="Builds the alignment report as CSV or XLSX in the background (in the embedded mode, before "
-        "answering). The file is kept in the configured storage until `expires_at` (EXPORT_EXPIRES_HOURS after it "
-        "is done), downloadable by whoever asked for it and by admins. HR and admins only.",
+        description="Builds the alignment report as CSV, XLSX or a ZIP of tidy CSVs in the background (in the "
+        "embedded mode, before answering). The file is kept in the configured storage until `expires_at` "
+        "(EXPORT_EXPIRES_HOURS after it is done), downloadable by whoever asked for it and by admins. HR and admins "
+        "only.",
         request=ExportJobCreateSerializer,
         responses={201: ExportJobSerializer},
     ),
@@ -151,16 +178,17 @@ class ExportJobViewSet(
         responses={
             (200, CSVRenderer.media_type): OpenApiResponse(OpenApiTypes.STR, description="The report as CSV."),
             (200, XLSXRenderer.media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The report as XLSX."),
+            (200, ZIPRenderer.media_type): OpenApiResponse(OpenApiTypes.BINARY, description="Tidy CSVs, zipped."),
             (409, "application/json"): OpenApiResponse(ErrorSerializer, description="The file is not ready."),
             (410, "application/json"): OpenApiResponse(ErrorSerializer, description="The export has expired."),
         },
     )
-    @action(detail=True, methods=["get"], renderer_classes=(JSONRenderer, CSVRenderer, XLSXRenderer))
+    @action(detail=True, methods=["get"], renderer_classes=(JSONRenderer, CSVRenderer, XLSXRenderer, ZIPRenderer))
     def download(self, request: Request, pk=None):
         job = self.get_object()
         if services.export_job_is_expired(job):
             raise Gone()
         if job.status != ExportJob.Status.DONE or not job.file:
             raise NotReady()
-        media_type = CSVRenderer.media_type if job.format == ExportJob.Format.CSV else XLSXRenderer.media_type
+        media_type = {"csv": CSVRenderer, "zip": ZIPRenderer}.get(job.format, XLSXRenderer).media_type
         return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=media_type)
