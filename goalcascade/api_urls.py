@@ -11,6 +11,7 @@ from apps.goals.api.views import GoalViewSet, MetricViewSet
 from apps.notifications.api.views import NotificationViewSet, PreferencesView
 from apps.org.api.views import ImportJobViewSet, PasswordResetView, PersonViewSet, TokenView, UnitViewSet
 from apps.reports.api.views import AlignmentReportView, ExportJobViewSet
+from apps.search.api.views import SearchView
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -30,6 +31,7 @@ urlpatterns = [
     path("reports/alignment/", AlignmentReportView.as_view(), name="alignment-report"),
     path("checkins/batch/", CheckInBatchView.as_view(), name="checkin-batch"),
     path("me/preferences/", PreferencesView.as_view(), name="me-preferences"),
+    path("search/", SearchView.as_view(), name="search"),
     *router.urls,
     # Anything else under /api/v1/ is a JSON 404, like every other API error (not the site's HTML page).
     re_path(r"", not_found),
