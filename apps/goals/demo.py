@@ -157,9 +157,14 @@ def _goal(people, units, cycle, owner, unit, title, layer, parent=None, **extra)
     )
 
 
-def _metric(people, plan, goal, name, start, target, pace, notes=("", "", ""), unit=Metric.Unit.NUMBER, author="lena"):
-    """A metric and three check-ins on the way to where the plan puts it (spread over past weeks afterwards)."""
-    metric = metric_create(actor=people[author], goal=goal, name=name, unit=unit, start=start, target=target)
+def _metric(
+    people, plan, goal, name, start, target, pace, notes=("", "", ""), unit=Metric.Unit.NUMBER, author="lena", shown=""
+):
+    """A metric and three check-ins on the way to where the plan puts it (spread over past weeks afterwards).
+    `shown` is its display unit ("$", "$m", "days")."""
+    metric = metric_create(
+        actor=people[author], goal=goal, name=name, unit=unit, start=start, target=target, display_unit=shown
+    )
     confidence = 8 if pace >= 0.9 else 6 if pace >= 0.6 else 4
     for share, note in zip((0.35, 0.7, 1.0), notes, strict=True):
         value = plan.value(goal.cycle, start, target, pace, share)
@@ -194,6 +199,7 @@ def _cascade(units, people, plan: Plan) -> Goal:
         0.8,
         "lena",
         unit=Metric.Unit.CURRENCY,
+        shown="$",
         notes=("First quarter closed", "Slower than planned", ""),
     )
     us = goal(
@@ -245,8 +251,10 @@ def _cascade(units, people, plan: Plan) -> Goal:
         apac,
         why="More quota-carrying people is the fastest route to APAC share.",
     )
-    metric(hire, "Sales people hired", 0, 3, 1.6, "marco", notes=("", "Eli joined", "Third offer accepted"))
-    metric(hire, "Average ARR per new hire ($m)", 0, 6, 1.3, "marco")
+    metric(
+        hire, "Sales people hired", 0, 3, 1.6, "marco", shown="people", notes=("", "Eli joined", "Third offer accepted")
+    )
+    metric(hire, "Average ARR per new hire", 0, 6, 1.3, "marco", unit=Metric.Unit.CURRENCY, shown="$m")
     emma_goal = goal(
         "emma",
         "apac_team",
@@ -259,12 +267,13 @@ def _cascade(units, people, plan: Plan) -> Goal:
     )
     metric(
         emma_goal,
-        "Pipeline closed ($k)",
+        "Pipeline closed",
         0,
         1000,
         1.1,
         "emma",
         unit=Metric.Unit.CURRENCY,
+        shown="$k",
         notes=("First PoC signed", "", ""),
     )
     eli_goal = goal(
@@ -278,7 +287,15 @@ def _cascade(units, people, plan: Plan) -> Goal:
         motivation=Motivation.EXPECTED,
     )
     metric(
-        eli_goal, "ARR ($m)", 0, 2, 0.75, "eli", unit=Metric.Unit.CURRENCY, notes=("", "Two renewals moved to me", "")
+        eli_goal,
+        "ARR",
+        0,
+        2,
+        0.75,
+        "eli",
+        unit=Metric.Unit.CURRENCY,
+        shown="$m",
+        notes=("", "Two renewals moved to me", ""),
     )
     # Set up at the start of the quarter and never checked in since: stale.
     goal(
@@ -316,7 +333,7 @@ def _cascade(units, people, plan: Plan) -> Goal:
         digital,
         why="Faster cycles mean more deals per rep.",
     )
-    metric(sales_digital, "Median sales cycle (days)", 90, 60, 1.0, "sam", notes=("", "CRM automation live", ""))
+    metric(sales_digital, "Median sales cycle", 90, 60, 1.0, "sam", shown="days", notes=("", "CRM automation live", ""))
     uptime = goal(
         "mia",
         "mfg",

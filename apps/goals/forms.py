@@ -32,9 +32,20 @@ def first_metric(data: dict) -> dict | None:
     return {
         "name": data["metric_name"],
         "unit": data["metric_unit"] or Metric.Unit.NUMBER,
+        "display_unit": data.get("metric_display_unit", ""),
         "start": data["metric_start"],
         "target": data["metric_target"],
     }
+
+
+def display_unit_field() -> forms.CharField:
+    """The unit shown with a metric's values: free text, a currency before the amount and anything else after it."""
+    return forms.CharField(
+        max_length=Metric._meta.get_field("display_unit").max_length,
+        required=False,
+        label="Shown as",
+        help_text='Optional: "$", "€" or "USD" before the amount; "days", "people"… after it.',
+    )
 
 
 class GoalChoiceField(forms.ModelChoiceField):
@@ -45,6 +56,15 @@ class GoalChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, goal: Goal) -> str:
         chain = self.paths.get(goal.pk)
         return f"{chain} › {goal.title}" if chain else goal.title
+
+
+# The progress sources as a goal's owner reads them ("Progress comes from: …").
+PROGRESS_SOURCE_CHOICES = [
+    (ProgressSource.AUTO, "Automatic: its metrics if it has any, else the goals under it, else entered by hand"),
+    (ProgressSource.METRICS, "Its metrics"),
+    (ProgressSource.CHILDREN, "The goals under it"),
+    (ProgressSource.MANUAL, "Entered by hand"),
+]
 
 
 class IntentForm(forms.Form):
@@ -65,9 +85,14 @@ class GoalEditForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     weight = forms.FloatField(min_value=0, help_text="How much this goal counts towards its parent (default 1).")
     status = forms.ChoiceField(choices=GoalStatus.choices)
-    progress_source = forms.ChoiceField(choices=ProgressSource.choices, label="Progress comes from")
+    progress_source = forms.ChoiceField(choices=PROGRESS_SOURCE_CHOICES, label="Progress comes from")
+    # Asked as a percentage; the services keep a fraction in [0, 1] (clean_manual_progress converts).
     manual_progress = forms.FloatField(
-        min_value=0, max_value=1, required=False, help_text="Used when progress is manual: a number from 0 to 1."
+        min_value=0,
+        max_value=100,
+        required=False,
+        label="Progress entered by hand (%)",
+        help_text="Used when progress is entered by hand: 0 to 100.",
     )
     identity = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Who I want to become through it"
@@ -77,13 +102,29 @@ class GoalEditForm(forms.Form):
     )
 
     def __init__(self, *args, goal: Goal, editor=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        initial = dict(kwargs.pop("initial", None) or {})
+        self.manual_fraction = initial.get("manual_progress")
+        if self.manual_fraction is not None:
+            initial["manual_progress"] = _as_percent(self.manual_fraction)
+        super().__init__(*args, initial=initial, **kwargs)
         if goal.layer != Layer.PERSONAL:
             del self.fields["identity"], self.fields["motivation"]
         elif editor is not None and editor.pk != goal.owner_id:
             # The reflection is the owner's own words: nobody else edits it (rules.check_private_write).
             for name in PRIVATE_FIELDS:
                 del self.fields[name]
+
+    def clean_manual_progress(self) -> float | None:
+        percent = self.cleaned_data.get("manual_progress")
+        if percent is None:
+            return None
+        if self.manual_fraction is not None and percent == _as_percent(self.manual_fraction):
+            return self.manual_fraction  # unchanged: keep the stored fraction exactly
+        return percent / 100
+
+
+def _as_percent(fraction: float) -> float:
+    return round(fraction * 100, 2)
 
 
 class FirstMetricMixin:
@@ -113,6 +154,7 @@ class TranslateForm(FirstMetricMixin, forms.Form):
     metric_unit = forms.ChoiceField(
         choices=Metric.Unit.choices, required=False, label="Measured in", initial=Metric.Unit.NUMBER
     )
+    metric_display_unit = display_unit_field()
     metric_start = forms.DecimalField(required=False, max_digits=20, decimal_places=4, label="Start")
     metric_target = forms.DecimalField(required=False, max_digits=20, decimal_places=4, label="Target")
     # The title the copy warning was shown for: saving that same title again means "save anyway".
@@ -168,6 +210,7 @@ class PersonalGoalForm(FirstMetricMixin, forms.Form):
     metric_unit = forms.ChoiceField(
         choices=Metric.Unit.choices, required=False, label="Measured in", initial=Metric.Unit.NUMBER
     )
+    metric_display_unit = display_unit_field()
     metric_start = forms.DecimalField(required=False, max_digits=20, decimal_places=4, label="Start")
     metric_target = forms.DecimalField(required=False, max_digits=20, decimal_places=4, label="Target")
 
@@ -191,7 +234,8 @@ class MoveForm(forms.Form):
 
 class MetricForm(forms.Form):
     name = forms.CharField(max_length=300)
-    unit = forms.ChoiceField(choices=Metric.Unit.choices, initial=Metric.Unit.NUMBER)
+    unit = forms.ChoiceField(choices=Metric.Unit.choices, initial=Metric.Unit.NUMBER, label="Measured in")
+    display_unit = display_unit_field()
     start = forms.DecimalField(max_digits=20, decimal_places=4)
     target = forms.DecimalField(max_digits=20, decimal_places=4)
     weight = forms.FloatField(min_value=0, initial=1.0)

@@ -21,7 +21,7 @@ from mptt.models import MPTTModel, TreeForeignKey
 class Layer(models.TextChoices):
     INTENT = "intent", "Strategic intent"
     TRANSLATIONAL = "translational", "Translational goal"
-    OPERATIONAL = "operational", "Operational metric"
+    OPERATIONAL = "operational", "Operational goal"
     PERSONAL = "personal", "Personal goal"
 
 
@@ -178,6 +178,10 @@ class Metric(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="metrics")
     name = models.CharField(max_length=300)
     unit = models.CharField(max_length=16, choices=Unit.choices, default=Unit.NUMBER)
+    # How a value reads on pages: a currency ("$", "€", "USD") goes before the amount, anything else after it.
+    display_unit = models.CharField(
+        max_length=16, blank=True, default="", help_text='Shown with the values: "$", "€", "USD", "days", "people"…'
+    )
     start = models.DecimalField(max_digits=20, decimal_places=4)
     target = models.DecimalField(max_digits=20, decimal_places=4)
     current = models.DecimalField(max_digits=20, decimal_places=4)

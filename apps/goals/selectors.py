@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Goal, GoalStatus, Layer, ReflectionRead
+from .models import Goal, GoalStatus, Layer, ProgressSource, ReflectionRead
 from .progress import carries_no_weight, health, is_stale
 
 
@@ -136,6 +136,17 @@ def needs_checkin(goal: Goal, today: date | None = None) -> bool:
     return is_stale(
         goal.last_checkin_at or goal.created, today or timezone.localdate(), settings.STALE_AFTER_DAYS, goal.cycle.start
     )
+
+
+def progress_source_used(goal: Goal, *, has_metrics: bool) -> str:
+    """The source the goal's progress comes from now: its own setting, or for "auto" its metrics if it has any in
+    use, else its counted goals under it (not cancelled, not archived), else what is entered by hand."""
+    if goal.progress_source != ProgressSource.AUTO:
+        return goal.progress_source
+    if has_metrics:
+        return ProgressSource.METRICS
+    counted = goal.children.filter(archived_at__isnull=True).exclude(status=GoalStatus.CANCELLED).exists()
+    return ProgressSource.CHILDREN if counted else ProgressSource.MANUAL
 
 
 def weightless_inputs(goal: Goal, metric_weights: list[float]) -> list[str]:

@@ -248,13 +248,19 @@ def goal_restore(*, actor: Person | None, goal: Goal) -> Goal:
 
 # --- Metrics and check-ins ---------------------------------------------------------------
 
-METRIC_FIELDS = ("name", "unit", "start", "target", "current", "weight")
+METRIC_FIELDS = ("name", "unit", "display_unit", "start", "target", "current", "weight")
+DISPLAY_UNIT_LENGTH = Metric._meta.get_field("display_unit").max_length
 
 
 def _check_metric_name(name) -> None:
     if not isinstance(name, str) or not name.strip():
         raise ValidationError({"name": "A metric needs a name."})
     check_text(name, "name", MAX_NAME_LENGTH)
+
+
+def _check_display_unit(value) -> str:
+    """A short free text shown with the values ("$", "days"); surrounding spaces are dropped."""
+    return check_text(value, "display_unit", DISPLAY_UNIT_LENGTH).strip()
 
 
 def _check_goal_open(goal: Goal) -> None:
@@ -273,6 +279,7 @@ def metric_create(
     current=None,
     unit: str = Metric.Unit.NUMBER,
     weight: float = 1.0,
+    display_unit: str = "",
 ) -> Metric:
     _check_goal_open(goal)
     _check_metric_name(name)
@@ -283,6 +290,7 @@ def metric_create(
         goal=goal,
         name=name.strip(),
         unit=unit,
+        display_unit=_check_display_unit(display_unit),
         start=start,
         target=target,
         current=current,
@@ -313,6 +321,8 @@ def metric_update(*, actor: Person | None, metric: Metric, **fields) -> Metric:
         check_choice(fields["unit"], Metric.Unit, "unit")
     if "name" in fields:
         _check_metric_name(fields["name"])
+    if "display_unit" in fields:
+        fields["display_unit"] = _check_display_unit(fields["display_unit"])
     before = snapshot(metric, fields)
     for name, value in fields.items():
         setattr(metric, name, value)

@@ -104,7 +104,7 @@ def test_manager_translates_a_goal_in_their_own_words_after_a_copy_warning(demo,
 
     expect(page.get_by_role("heading", level=1)).to_have_text(APAC)
     page.get_by_label("Title").fill(copied)
-    page.get_by_label("Layer").select_option(label="Operational metric")
+    page.get_by_label("Layer").select_option(label="Operational goal")
     page.locator("#id_unit").select_option(label="APAC Sales Team")
     page.get_by_label("Metric", exact=True).fill("Enterprise customers signed in Singapore")
     page.locator("#id_metric_unit").select_option(label="Number")
@@ -127,7 +127,7 @@ def test_manager_translates_a_goal_in_their_own_words_after_a_copy_warning(demo,
     expect(page.get_by_role("heading", level=1)).to_have_text(reworded)
     crumbs = page.get_by_role("navigation", name="Line of sight")
     expect(crumbs.get_by_role("link")).to_have_text(["Strategy map", REVENUE, APAC])
-    expect(page.locator("section.card .layer").first).to_contain_text("Operational metric")
+    expect(page.locator("section.card .layer").first).to_contain_text("Operational goal")
     metrics = page.get_by_role("region", name="Metrics")
     expect(metrics.get_by_role("heading", name="Enterprise customers signed in Singapore")).to_be_visible()
     expect(metrics.locator(".metric-figures")).to_contain_text("0 of 5 (from 0)")

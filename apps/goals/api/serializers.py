@@ -278,12 +278,28 @@ class MetricSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Metric
-        fields = ("id", "goal", "name", "unit", "start", "target", "current", "weight", "progress", "archived_at")
+        fields = (
+            "id",
+            "goal",
+            "name",
+            "unit",
+            "display_unit",
+            "start",
+            "target",
+            "current",
+            "weight",
+            "progress",
+            "archived_at",
+        )
         read_only_fields = ("id", "progress", "archived_at")
         extra_kwargs = {
             "id": {"help_text": "The metric's id."},
             "name": {"help_text": "What is measured."},
             "unit": {"help_text": "How the values read: percent, number or currency."},
+            "display_unit": {
+                "help_text": 'What pages and exports show with the values, at most 16 characters: a currency ("$", '
+                '"€", "USD") before the amount, anything else ("days", "people") after it. Empty: none (default).'
+            },
             "progress": {
                 "help_text": "(current − start) / (target − start), clamped to [0, 1]; when target = start, 1 once "
                 "current has reached the target, else 0."

@@ -12,16 +12,19 @@ from apps.org.selectors import unit_subtree_ids
 
 from .. import permissions, selectors
 from ..models import Goal, Health, Layer
-from .common import visible_goal
+from .common import archived_rows, visible_goal, wants_archived
 
 FILTERED_ROWS = 300
 
 
 class MapFilterForm(forms.Form):
-    cycle = forms.ModelChoiceField(queryset=Cycle.objects.order_by("-start", "name"), required=False)
+    cycle = forms.ModelChoiceField(
+        queryset=Cycle.objects.order_by("-start", "name"), required=False, empty_label="The current cycle"
+    )
     unit = forms.ModelChoiceField(
         queryset=Unit.objects.order_by("tree_id", "lft"),
         required=False,
+        empty_label="All units",
         help_text="Goals of this unit and the units under it.",
     )
     health = forms.ChoiceField(choices=[("", "Any health"), *Health.choices], required=False)
@@ -49,13 +52,29 @@ def _cycle_ids(cycle: Cycle) -> list[int]:
 
 @login_required
 def strategy_map(request):
-    form = MapFilterForm(request.GET or None)
+    form = MapFilterForm(request.GET or None, initial={"cycle": default_cycle()})
     data = form.cleaned_data if form.is_valid() else {}
     cycle = data.get("cycle") or default_cycle()
-    context = {"form": form, "cycle": cycle, "filtered": bool(data.get("unit") or data.get("health"))}
+    archived = wants_archived(request)
+    context = {
+        "form": form,
+        "cycle": cycle,
+        "archived": archived,
+        "tab_query": f"cycle={cycle.pk}" if cycle else "",
+        "filtered": not archived and bool(data.get("unit") or data.get("health")),
+    }
     if cycle is None:
         return render(request, "goals/map.html", context)
-    visible = permissions.visible_goals(request.user).filter(cycle_id__in=_cycle_ids(cycle), archived_at__isnull=True)
+    in_cycle = permissions.visible_goals(request.user).filter(cycle_id__in=_cycle_ids(cycle))
+    if archived:
+        goals = list(
+            in_cycle.filter(archived_at__isnull=False)
+            .select_related("cycle", "owner", "unit", "parent")
+            .order_by("-archived_at", "title")[:FILTERED_ROWS]
+        )
+        context["archived_rows"] = archived_rows(request, goals, selectors.chain_labels(goals))
+        return render(request, "goals/map.html", context)
+    visible = in_cycle.filter(archived_at__isnull=True)
     if context["filtered"]:
         context["rows"], context["total"] = _filtered(visible, data.get("unit"), data.get("health"))
         context["paths"] = selectors.chain_labels(context["rows"])

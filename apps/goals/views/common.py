@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .. import permissions
@@ -22,9 +23,29 @@ def changeable_goal(request, pk: int) -> Goal:
     return goal
 
 
+def local_next(request) -> str:
+    """The page a form came from (`next` in the POST, else in the query string) if it is on this site, else ""."""
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return next_url
+    return ""
+
+
 def redirect_back(request, goal: Goal):
     """To the page the form came from (a local `next`), else to the goal's page."""
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("goals:detail", pk=goal.pk)
+    return redirect(local_next(request) or reverse("goals:detail", args=[goal.pk]))
+
+
+def wants_archived(request) -> bool:
+    """Whether the list page was asked for its archived goals (`?archived=1`) instead of the goals in use."""
+    return request.GET.get("archived") == "1"
+
+
+def archived_rows(request, goals, paths: dict[int, str] | None = None) -> list[dict]:
+    """Archived goals as the "Archived" lists show them: each with its line of sight and whether the viewer may
+    restore it (whoever may archive it)."""
+    paths = paths or {}
+    return [
+        {"goal": goal, "path": paths.get(goal.pk, ""), "can_restore": permissions.can_change_goal(request.user, goal)}
+        for goal in goals
+    ]

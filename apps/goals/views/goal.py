@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apps.core.history import history_of
@@ -29,7 +31,7 @@ from ..models import PRIVATE_FIELDS, Goal, Layer, ReflectionRead
 from ..rules import ALLOWED_PARENT_LAYERS
 from ..similarity import looks_copied, title_similarity
 from .comments import comments_context
-from .common import changeable_goal, redirect_back, visible_goal
+from .common import changeable_goal, local_next, redirect_back, visible_goal
 
 
 def metric_rows_for(goals: list[Goal], viewer) -> dict[int, list[dict]]:
@@ -81,6 +83,7 @@ def goal_detail(request, pk: int):
         "children": list(selectors.children_of(goal, visible)),
         "metrics": metrics,
         "weightless": selectors.weightless_inputs(goal, [row["metric"].weight for row in metrics]),
+        "source_used": selectors.progress_source_used(goal, has_metrics=bool(metrics)),
         "history": list(history_of(goal)[:30]),
         "show_private": show_private,
         "readers": list(selectors.reflection_readers(goal)[:20]) if goal.owner_id == request.user.pk else [],
@@ -166,30 +169,50 @@ def goal_move(request, pk: int):
     return render(request, "goals/goal_form.html", {"form": form, "goal": goal, "heading": f"Move “{goal.title}”"})
 
 
-def _apply(request, pk: int, service, done: str):
-    """Run a one-click service (archive, restore) on a goal the viewer may change; its refusal becomes a message."""
+@login_required
+def goal_archive(request, pk: int):
+    """GET: what archiving the goal takes with it, and a button to confirm. POST: archive, with an Undo after it."""
     goal = changeable_goal(request, pk)
+    if request.method != "POST":
+        return render(request, "goals/archive_confirm.html", _archive_context(request, goal))
     try:
-        service(actor=request.user, goal=goal)
+        services.goal_archive(actor=request.user, goal=goal)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
-    return redirect_back(request, goal)
+        return redirect_back(request, goal)
+    landing = local_next(request) or reverse("goals:detail", args=[goal.pk])
+    undo = render_to_string("goals/_undo_archive.html", {"goal": goal, "next": landing}, request=request)
+    messages.success(request, undo)  # rendered HTML (safe): the message carries its own Undo button
+    return redirect(landing)
 
 
-@login_required
-@require_POST
-def goal_archive(request, pk: int):
-    return _apply(
-        request, pk, services.goal_archive, "Goal archived. It and its history are kept; restore it any time."
-    )
+def _archive_context(request, goal: Goal) -> dict:
+    """The goal, what goes out of use with it (its metrics), what stays (check-ins, history) and what blocks it."""
+    live_children = goal.children.filter(archived_at__isnull=True)
+    shown_children = list(live_children.filter(pk__in=permissions.visible_goals(request.user)).order_by("title"))
+    blocking = live_children.count()
+    return {
+        "goal": goal,
+        "metrics": list(goal.metrics.filter(archived_at__isnull=True).order_by("pk")),
+        "checkin_count": goal.checkins.count(),
+        "children": shown_children,
+        "blocking": blocking,
+        "hidden_children": blocking - len(shown_children),
+        "next": local_next(request),
+    }
 
 
 @login_required
 @require_POST
 def goal_restore(request, pk: int):
-    return _apply(request, pk, services.goal_restore, "Goal restored.")
+    goal = changeable_goal(request, pk)
+    try:
+        services.goal_restore(actor=request.user, goal=goal)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"“{goal.title}” is restored and back in use.")
+    return redirect_back(request, goal)
 
 
 def _leads_a_unit(person) -> bool:

@@ -9,20 +9,26 @@ from .. import permissions, selectors, services
 from ..forms import CheckInForm, PersonalGoalForm, add_service_errors, first_metric
 from ..models import GoalStatus, Layer
 from .cascade import default_cycle
+from .common import archived_rows, wants_archived
 from .goal import metric_rows_for
 
 
 @login_required
 def my_goals(request):
+    archived = wants_archived(request)
     goals = list(
-        request.user.goals.filter(layer=Layer.PERSONAL, archived_at__isnull=True)
+        request.user.goals.filter(layer=Layer.PERSONAL, archived_at__isnull=not archived)
         .select_related("cycle", "owner", "unit", "parent")
         .order_by("cycle__start", "title")
     )
     paths = selectors.chain_labels(goals)
-    metrics = metric_rows_for(goals, request.user)
-    rows = [{"goal": goal, "path": paths.get(goal.pk, ""), "metrics": metrics[goal.pk]} for goal in goals]
-    return render(request, "goals/my_goals.html", {"rows": rows, "checkin_form": CheckInForm()})
+    context = {"archived": archived, "tab_query": "", "checkin_form": CheckInForm()}
+    if archived:
+        context["archived_rows"] = archived_rows(request, goals, paths)
+    else:
+        metrics = metric_rows_for(goals, request.user)
+        context["rows"] = [{"goal": g, "path": paths.get(g.pk, ""), "metrics": metrics[g.pk]} for g in goals]
+    return render(request, "goals/my_goals.html", context)
 
 
 @login_required

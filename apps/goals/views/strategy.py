@@ -12,7 +12,7 @@ from .. import permissions, services
 from ..forms import IntentForm, MetricForm, add_service_errors
 from ..models import GoalStatus, Layer
 from .cascade import MapFilterForm, default_cycle
-from .common import changeable_goal, redirect_back
+from .common import archived_rows, changeable_goal, redirect_back, wants_archived
 
 FOCUS_LIMIT = 3
 
@@ -25,12 +25,13 @@ def _require_strategist(request) -> None:
 @login_required
 def strategy(request):
     _require_strategist(request)
-    picker = MapFilterForm(request.GET or None)
+    picker = MapFilterForm(request.GET or None, initial={"cycle": default_cycle()})
     cycle = (picker.cleaned_data.get("cycle") if picker.is_valid() else None) or default_cycle()
+    archived = wants_archived(request)
     intents = (
         list(
             permissions.visible_goals(request.user)
-            .filter(layer=Layer.INTENT, cycle=cycle, archived_at__isnull=True)
+            .filter(layer=Layer.INTENT, cycle=cycle, archived_at__isnull=not archived)
             .select_related("cycle", "owner", "unit")
             .order_by("status", "title")
         )
@@ -38,18 +39,18 @@ def strategy(request):
         else []
     )
     published = [goal for goal in intents if goal.status != GoalStatus.DRAFT]
-    return render(
-        request,
-        "goals/strategy.html",
-        {
-            "picker": picker,
-            "cycle": cycle,
-            "intents": intents,
-            "published_count": len(published),
-            "too_many": len(published) > FOCUS_LIMIT,
-            "focus_limit": FOCUS_LIMIT,
-        },
-    )
+    context = {
+        "picker": picker,
+        "cycle": cycle,
+        "archived": archived,
+        "tab_query": f"cycle={cycle.pk}" if cycle else "",
+        "intents": [] if archived else intents,
+        "archived_rows": archived_rows(request, intents) if archived else [],
+        "published_count": len(published),
+        "too_many": not archived and len(published) > FOCUS_LIMIT,
+        "focus_limit": FOCUS_LIMIT,
+    }
+    return render(request, "goals/strategy.html", context)
 
 
 @login_required
