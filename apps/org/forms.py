@@ -19,6 +19,13 @@ class PeopleFileForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(FILE_TYPES)}),
     )
 
+    allow_new_root = forms.BooleanField(
+        label="The file adds a new top unit",
+        required=False,
+        help_text="Tick only to add a second organisation beside the existing one. Otherwise every unit path must "
+        "start with an existing top unit's name.",
+    )
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
@@ -33,3 +40,30 @@ class PeopleFileForm(forms.Form):
         if problems:
             raise ValidationError(problems[0].message)
         return upload
+
+
+class ConfirmImportForm(forms.Form):
+    """Confirm a checked import. When it deactivates many people (apps.org.importing.safety), the count is typed."""
+
+    confirm_deactivations = forms.IntegerField(required=False, min_value=0)
+
+    def __init__(self, *args, expected: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+        field = self.fields["confirm_deactivations"]
+        if expected is None:
+            field.widget = forms.HiddenInput()
+        else:
+            field.required = True
+            field.label = f"Type {expected} to confirm"
+            field.widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 8})
+            field.error_messages["required"] = f"Type {expected}, the number of people to deactivate, to confirm."
+
+    def clean_confirm_deactivations(self):
+        typed = self.cleaned_data["confirm_deactivations"]
+        if self.expected is not None and typed != self.expected:
+            raise ValidationError(
+                f"This import deactivates {self.expected} people: type {self.expected} to confirm it, "
+                "or cancel and check the file."
+            )
+        return typed

@@ -111,6 +111,9 @@ class ImportJob(models.Model):
     filename = models.CharField(max_length=255)
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True, max_length=255)
     dry_run = models.BooleanField(default=True)
+    # The import's safety options (apps.org.importing.safety): the typed count of deactivations, a new top unit.
+    confirm_deactivations = models.PositiveIntegerField(null=True, blank=True)
+    allow_new_root = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     applied = models.BooleanField(default=False)
     result = models.JSONField(default=dict, blank=True)

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from apps.org import invitations, permissions
 
-from .forms import PeopleFileForm
+from .forms import ConfirmImportForm, PeopleFileForm
 from .importing import jobs
-from .models import AccountMail, ImportJob, Person
+from .models import AccountMail, ImportJob, Person, Unit
 
 RECENT_JOBS = 10
 NOT_ACTIVATED_PAGE = 100
@@ -29,11 +29,15 @@ def people_import(request):
     _require_org_manager(request)
     form = PeopleFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = jobs.import_job_create(actor=request.user, data=upload.read(), filename=upload.name, dry_run=True)
+        upload, allow_new_root = form.cleaned_data["file"], form.cleaned_data["allow_new_root"]
+        job = jobs.import_job_create(
+            actor=request.user, data=upload.read(), filename=upload.name, dry_run=True, allow_new_root=allow_new_root
+        )
         return redirect("org:people-import-job", pk=job.pk)
     recent = permissions.visible_import_jobs(request.user).filter(requested_by=request.user)[:RECENT_JOBS]
-    return render(request, "org/import_upload.html", {"form": form, "recent": recent})
+    root = Unit.objects.filter(parent=None).order_by("pk").values_list("name", flat=True).first()
+    context = {"form": form, "recent": recent, "example_path": f"{root or 'Acme'}/Sales/APAC"}
+    return render(request, "org/import_upload.html", context)
 
 
 @login_required
@@ -41,18 +45,22 @@ def people_import_job(request, pk: int):
     """GET: the check's or import's progress, then its outcome. POST on a clean check: import the same file."""
     _require_org_manager(request)
     job = get_object_or_404(permissions.visible_import_jobs(request.user), pk=pk)
-    if request.method == "POST" and _confirmable(job):
-        started = jobs.import_job_again(actor=request.user, job=job, dry_run=False)
+    expected = job.result.get("confirmation_count")
+    confirm = ConfirmImportForm(request.POST if request.method == "POST" else None, expected=expected)
+    if request.method == "POST" and _confirmable(job) and confirm.is_valid():
+        typed = confirm.cleaned_data["confirm_deactivations"]
+        started = jobs.import_job_again(actor=request.user, job=job, dry_run=False, confirm_deactivations=typed)
         return redirect("org:people-import-job", pk=started.pk)
     template = "org/_import_job_status.html" if request.htmx else "org/import_job.html"
     context = {
         "job": job,
         "result": job.result,
+        "confirm": confirm,
         "confirmable": _confirmable(job),
         "shown": jobs.CHANGES_KEPT,
         "mails": invitations.import_job_mails(job),
     }
-    return render(request, template, context)
+    return render(request, template, context, status=400 if confirm.errors else 200)
 
 
 def _confirmable(job: ImportJob) -> bool:

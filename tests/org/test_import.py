@@ -29,6 +29,9 @@ def admin(db):
 
 
 def run(data: bytes, actor=None, **kwargs) -> importing.ImportPlan:
+    """The factories put each person in a top unit of their own ("Unit 7"), so these tests allow a new top unit;
+    tests/org/test_import_safety.py tests that rule (and the confirmation of mass deactivations)."""
+    kwargs.setdefault("allow_new_root", True)
     return importing.import_people(actor=actor, data=data, **kwargs)
 
 
@@ -292,7 +295,7 @@ def test_the_same_file_twice_changes_nothing_the_second_time(db):
 def test_people_missing_from_the_file_are_deactivated_and_keep_their_goals(db):
     run(csv_file(*small_org()))
     goal = GoalFactory(owner=by_employee_id("E6"), unit=by_employee_id("E6").unit)
-    plan = run(csv_file(*small_org()[:5]))
+    plan = run(csv_file(*small_org()[:5]), confirm_deactivations=1)  # 1 of 6: more than 10 %
     assert plan.counts["deactivated"] == 1
     flo = by_employee_id("E6")
     assert not flo.is_active and goal.__class__.objects.get(pk=goal.pk).owner == flo
@@ -303,7 +306,7 @@ def test_a_row_marked_inactive_deactivates_and_a_later_file_reactivates(db):
     run(csv_file(*small_org()))
     rows = small_org()
     rows[5] = person("E6", name="Flo Ops", unit="Acme/Operations/Ops team", manager="E5", active="no")
-    assert run(csv_file(*rows)).counts["deactivated"] == 1
+    assert run(csv_file(*rows), confirm_deactivations=1).counts["deactivated"] == 1
     assert not by_employee_id("E6").is_active
     assert run(csv_file(*small_org())).counts["updated"] == 1
     assert by_employee_id("E6").is_active

@@ -14,7 +14,7 @@ from tests.org.importfiles import csv_file, person
 @pytest.fixture
 def hr(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    return PersonFactory(role="hr")
+    return PersonFactory(role="hr", unit=None)  # no top unit beside the file's "Acme"
 
 
 def test_a_redelivered_task_does_not_run_a_job_twice(hr):

@@ -117,7 +117,7 @@ def test_the_preview_shows_updates_and_deactivations(client, cast):
     rows[1] = person("E2", name="Ben Renamed", unit="Acme/Sales", manager="E1", role="manager")
     page = client.get(preview_url(client, csv_file(*rows))).content.decode()
     assert "<code>name</code> Ben Sales → Ben Renamed" in page
-    assert "Deactivations" in page and "Flo Ops" in page and "not in file" in page
+    assert "1 person to deactivate" in page and "Flo Ops" in page and "not in file" in page
 
 
 def test_a_file_that_changes_nothing_offers_no_confirm(client, cast):
@@ -134,7 +134,7 @@ def test_confirm_checks_the_file_again(client, cast):
     assert "Confirm import" in client.get(url).content.decode()
     boss.employee_id = None  # someone changes the organisation between the preview and the confirmation
     boss.save()
-    page = client.get(client.post(url)["Location"]).content.decode()
+    page = client.get(client.post(url, {"confirm_deactivations": "1"})["Location"]).content.decode()
     assert "nothing was imported" in page and "Unknown manager id" in page
     assert imported() == set()
 

@@ -22,7 +22,7 @@ Outcome = AccountMail.Outcome
 @pytest.fixture
 def hr(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    return PersonFactory(username="hana", role="hr")
+    return PersonFactory(username="hana", role="hr", unit=None)  # no top unit beside the file's "Acme"
 
 
 def newcomer(**fields) -> Person:
@@ -51,7 +51,7 @@ def set_password(client, path: str, password: str = NEW_PASSWORD):
 @pytest.mark.django_db(transaction=True)
 def test_an_imported_org_chart_invites_everyone_and_one_of_them_gets_in(smtp_server, settings, tmp_path, client):
     settings.MEDIA_ROOT = tmp_path / "media"
-    hr = PersonFactory(username="hana", role="hr", name="Hana HR")
+    hr = PersonFactory(username="hana", role="hr", name="Hana HR", unit=None)
 
     job = jobs.import_job_create(actor=hr, data=csv_file(*small_org()), filename="org.csv", dry_run=False)
 

@@ -167,7 +167,27 @@ class ImportUploadSerializer(serializers.Serializer):
         return upload
 
 
-class ImportFlagsSerializer(serializers.Serializer):
+CONFIRM_HELP = (
+    "The number of people the import deactivates, as a dry run reports it (`confirm_deactivations` in its answer). "
+    "Needed when that is more than 10 % of the active people with an employee id; without it (or with another "
+    "number) the import answers 400 and changes nothing."
+)
+ALLOW_ROOT_HELP = (
+    "Let unit paths start with a new top unit beside the existing ones. Without it, a path whose first part is not "
+    "an existing top unit's name is a problem on its row (with the closest name)."
+)
+
+
+class ImportOptionsSerializer(serializers.Serializer):
+    """The import's safety options (apps.org.importing.safety), the same for the inline import and the jobs."""
+
+    confirm_deactivations = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, help_text=CONFIRM_HELP
+    )
+    allow_new_root = serializers.BooleanField(required=False, default=False, help_text=ALLOW_ROOT_HELP)
+
+
+class ImportFlagsSerializer(ImportOptionsSerializer):
     dry_run = serializers.BooleanField(required=False, default=False, help_text="Check and count, write nothing.")
 
 
@@ -199,6 +219,11 @@ class ImportResultSerializer(serializers.Serializer):
     applied = serializers.BooleanField(help_text="Whether the import was written (false for a dry run).")
     counts = ImportCountsSerializer(help_text="What the import did (or, in a dry run, would do).")
     warnings = ImportProblemSerializer(many=True, help_text="Things worth a look that did not stop the import.")
+    confirm_deactivations = serializers.IntegerField(
+        allow_null=True,
+        help_text="The number to send as `confirm_deactivations` to import this file (more than 10 % of the active "
+        "people with an employee id are deactivated); null when no number is needed.",
+    )
 
 
 class ImportRefusedSerializer(serializers.Serializer):
@@ -213,12 +238,21 @@ class ImportRefusedSerializer(serializers.Serializer):
     dry_run = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="What is wrong with the dry_run flag."
     )
+    confirm_deactivations = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="The import deactivates more than 10 % of the active people with an employee id and the request "
+        "does not carry that number: the message says which; nothing was changed.",
+    )
+    allow_new_root = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="What is wrong with the allow_new_root flag."
+    )
     non_field_errors = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="What is wrong with the request as a whole."
     )
 
 
-class ImportJobCreateSerializer(ImportUploadSerializer):
+class ImportJobCreateSerializer(ImportUploadSerializer, ImportOptionsSerializer):
     dry_run = serializers.BooleanField(
         required=False,
         default=False,
@@ -236,6 +270,10 @@ class ImportJobSerializer(serializers.ModelSerializer):
     )
     problem_count = serializers.SerializerMethodField(help_text="How many problems the file has in all.")
     warnings = serializers.SerializerMethodField(help_text="Things worth a look that do not stop the import.")
+    confirmation_count = serializers.SerializerMethodField(
+        help_text="Once a check is done: the number to send as `confirm_deactivations` to import the file; null when "
+        "no number is needed."
+    )
     invitations_sent = serializers.SerializerMethodField(
         help_text="Of the import's invitations (`counts.invitations`), how many have been mailed so far: they go out "
         "from background tasks after the import."
@@ -253,6 +291,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "problems",
             "problem_count",
             "warnings",
+            "confirmation_count",
+            "confirm_deactivations",
+            "allow_new_root",
             "invitations_sent",
             "error",
             "requested_by",
@@ -269,6 +310,8 @@ class ImportJobSerializer(serializers.ModelSerializer):
                 "help_text": "queued, running, done (checked, or imported), refused (the file has problems) or failed."
             },
             "applied": {"help_text": "Whether the import was written."},
+            "confirm_deactivations": {"help_text": "The count of deactivations the request confirmed, if any."},
+            "allow_new_root": {"help_text": "Whether unit paths may start with a new top unit."},
             "error": {"help_text": "Why the job failed (status failed); nothing was written."},
             "created": {"help_text": "When the file was uploaded."},
             "started_at": {"help_text": "When a worker took the job up; null while queued."},
@@ -290,6 +333,10 @@ class ImportJobSerializer(serializers.ModelSerializer):
     @extend_schema_field(ImportProblemSerializer(many=True))
     def get_warnings(self, job: ImportJob) -> list:
         return job.result.get("warnings", [])
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_confirmation_count(self, job: ImportJob) -> int | None:
+        return job.result.get("confirmation_count")
 
     @extend_schema_field(serializers.IntegerField())
     def get_invitations_sent(self, job: ImportJob) -> int:

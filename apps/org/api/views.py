@@ -23,6 +23,8 @@ from ..importing import jobs
 from ..models import AccountMail, ImportJob, Person, Unit
 from .permissions import CanChangePerson, CanImport, ManagesOrg, ManagesOrgOrSetsCadence
 from .serializers import (
+    ALLOW_ROOT_HELP,
+    CONFIRM_HELP,
     AcceptedSerializer,
     CredentialsSerializer,
     ImportFlagsSerializer,
@@ -123,9 +125,16 @@ class PersonViewSet(
         description="HR and admins. Adds and updates people by employee id, creates missing units along each "
         "unit_path, and deactivates (never deletes) people missing from the file or marked inactive; their goals "
         "stay. All or nothing: a file with any problem changes nothing and answers 400 with every problem by row "
-        "and column. The same file twice changes nothing the second time. `dry_run=true` checks and counts only.",
+        "and column. The same file twice changes nothing the second time. `dry_run=true` checks and counts only. "
+        "Safety: an import that deactivates more than 10 % of the active people with an employee id needs "
+        "`confirm_deactivations` set to that number (a dry run answers it), else 400 naming that parameter; a "
+        "unit_path must start with an existing top unit's name unless `allow_new_root=true`.",
         request={"multipart/form-data": ImportUploadSerializer},
-        parameters=[OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="Check and count, write nothing.")],
+        parameters=[
+            OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="Check and count, write nothing."),
+            OpenApiParameter("confirm_deactivations", OpenApiTypes.INT, description=CONFIRM_HELP),
+            OpenApiParameter("allow_new_root", OpenApiTypes.BOOL, description=ALLOW_ROOT_HELP),
+        ],
         responses={
             200: ImportResultSerializer,
             202: OpenApiResponse(
@@ -150,17 +159,25 @@ class PersonViewSet(
         file = upload.validated_data["file"]
         flags = ImportFlagsSerializer(data=request.query_params)
         flags.is_valid(raise_exception=True)
-        dry_run, data = flags.validated_data["dry_run"], file.read()
+        options, data = flags.validated_data, file.read()
         if too_large := importing.size_problems(data):
             return Response({"problems": _problems(too_large)}, status=status.HTTP_400_BAD_REQUEST)
         if importing.row_bound(data) > settings.IMPORT_INLINE_MAX_ROWS:
             # Too long to hold a web worker for: the import runs as a job (people/import-jobs/).
-            job = jobs.import_job_create(actor=request.user, data=data, filename=file.name, dry_run=dry_run)
+            job = jobs.import_job_create(actor=request.user, data=data, filename=file.name, **options)
             return _job_accepted(request, job)
-        plan = importing.import_people(actor=request.user, data=data, filename=file.name, dry_run=dry_run)
+        plan = importing.import_people(actor=request.user, data=data, filename=file.name, **options)
         if not plan.ok:
-            return Response({"problems": _problems(plan.problems)}, status=status.HTTP_400_BAD_REQUEST)
-        return Response({"applied": plan.applied, "counts": plan.counts, "warnings": _problems(plan.warnings)})
+            return _refused(plan)
+        body = {"applied": plan.applied, "counts": plan.counts, "warnings": _problems(plan.warnings)}
+        return Response(body | {"confirm_deactivations": plan.confirmation_count})
+
+
+def _refused(plan: importing.ImportPlan) -> Response:
+    """The file's problems by row and column; an unconfirmed mass deactivation as the parameter's own error."""
+    unconfirmed = [p.message for p in plan.problems if p.column == importing.CONFIRM_FIELD and p.row is None]
+    body = {importing.CONFIRM_FIELD: unconfirmed} if unconfirmed else {"problems": _problems(plan.problems)}
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 def _job_accepted(request: Request, job: ImportJob) -> Response:
@@ -204,9 +221,8 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         file, data = params.validated_data["file"], params.validated_data["file"].read()
         if too_large := importing.size_problems(data):
             return Response({"problems": _problems(too_large)}, status=status.HTTP_400_BAD_REQUEST)
-        job = jobs.import_job_create(
-            actor=request.user, data=data, filename=file.name, dry_run=params.validated_data["dry_run"]
-        )
+        options = {name: params.validated_data[name] for name in ("dry_run", "confirm_deactivations", "allow_new_root")}
+        job = jobs.import_job_create(actor=request.user, data=data, filename=file.name, **options)
         return _job_accepted(request, job)
 
 

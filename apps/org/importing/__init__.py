@@ -29,6 +29,9 @@ What an import does, and the choices made where the issue is silent:
 - Only an admin makes someone an admin or changes (or deactivates) an admin's account; an
   actor of None (the management command without --actor) acts as the system and may.
 - A file with any problem changes nothing; the same file twice changes nothing the second time.
+- Safety (apps.org.importing.safety, the same for every entry point): an import that deactivates more than 10 %
+  of the active people with an employee id goes through only with `confirm_deactivations` equal to that count;
+  a unit path must start at an existing top unit unless `allow_new_root` (or the organisation has none yet).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -40,10 +43,13 @@ from apps.org import invitations, permissions, tree
 from .applying import apply_plan
 from .parsing import COLUMNS, REQUIRED_COLUMNS, Problem, Sheet, read_file, row_bound, size_problems
 from .planning import ImportPlan, PersonChange, build_plan
+from .safety import ALLOW_ROOT_FIELD, CONFIRM_FIELD, confirmation_problem
 from .state import load_state
 
 __all__ = [
+    "ALLOW_ROOT_FIELD",
     "COLUMNS",
+    "CONFIRM_FIELD",
     "REQUIRED_COLUMNS",
     "ImportPlan",
     "PersonChange",
@@ -58,14 +64,22 @@ __all__ = [
 IMPORT_LOCK = "org.people_import"
 
 
-def plan_import(*, actor, data: bytes, filename: str = "") -> ImportPlan:
+def plan_import(*, actor, data: bytes, filename: str = "", allow_new_root: bool = False) -> ImportPlan:
     """What importing `data` would do, or every problem that stops it. Writes nothing."""
     _check_actor(actor)
-    return _plan(read_file(data, filename), actor)
+    return _plan(read_file(data, filename), actor, allow_new_root)
 
 
 def import_people(
-    *, actor, data: bytes, filename: str = "", dry_run: bool = False, job_id: int | None = None, invite: bool = True
+    *,
+    actor,
+    data: bytes,
+    filename: str = "",
+    dry_run: bool = False,
+    job_id: int | None = None,
+    invite: bool = True,
+    confirm_deactivations: int | None = None,
+    allow_new_root: bool = False,
 ) -> ImportPlan:
     """Check `data` and, when it has no problems (and not `dry_run`), write all of it in one transaction.
 
@@ -73,16 +87,20 @@ def import_people(
     written is the plan checked even when two imports or a unit edit race. `applied` tells
     whether the import went through (a file that changes nothing goes through, writing nothing).
     Every active new person gets an invitation (recorded with the import, mailed after it commits; counted
-    against the import job `job_id`), unless `invite` is false.
+    against the import job `job_id`), unless `invite` is false. A plan that deactivates more than the safe share
+    is refused (a problem on CONFIRM_FIELD) unless `confirm_deactivations` is its count; a dry run only tells
+    that count (`plan.confirmation_count`).
     """
     _check_actor(actor)
     sheet = read_file(data, filename)
     if dry_run:
-        return _plan(sheet, actor)
+        return _plan(sheet, actor, allow_new_root)
     with transaction.atomic():
         advisory_xact_lock(IMPORT_LOCK)
         advisory_xact_lock(tree.LOCK_NAME)
-        plan = _plan(sheet, actor)
+        plan = _plan(sheet, actor, allow_new_root)
+        if plan.ok and (refused := _unconfirmed(plan, confirm_deactivations)):
+            plan.problems = [refused]
         if plan.ok:
             if plan.has_changes:
                 new_people = apply_plan(plan, actor)
@@ -92,10 +110,14 @@ def import_people(
     return plan
 
 
-def _plan(sheet: Sheet, actor) -> ImportPlan:
+def _plan(sheet: Sheet, actor, allow_new_root: bool) -> ImportPlan:
     if sheet.problems:  # unreadable, no header or no rows: nothing to compare with the organisation
         return ImportPlan(problems=sheet.problems, ignored_columns=sheet.ignored_columns)
-    return build_plan(sheet, load_state(), actor)
+    return build_plan(sheet, load_state(), actor, allow_new_root=allow_new_root)
+
+
+def _unconfirmed(plan: ImportPlan, typed: int | None) -> Problem | None:
+    return confirmation_problem(deactivations=len(plan.deactivations), active=plan.active_people, typed=typed)
 
 
 def _check_actor(actor) -> None:

@@ -35,21 +35,46 @@ WARNINGS_KEPT = 200
 CHANGES_KEPT = 50  # per kind of change, for the page's preview
 
 
-def import_job_create(*, actor: Person, data: bytes, filename: str, dry_run: bool) -> ImportJob:
-    """Store the file and queue its check (or import); it runs once this transaction commits."""
+def import_job_create(
+    *,
+    actor: Person,
+    data: bytes,
+    filename: str,
+    dry_run: bool,
+    confirm_deactivations: int | None = None,
+    allow_new_root: bool = False,
+) -> ImportJob:
+    """Store the file and queue its check (or import); it runs once this transaction commits. The options are
+    import_people's (apps.org.importing.safety)."""
     if not permissions.can_manage_org(actor):
         raise PermissionDenied("Only HR and admins import people.")
-    job = ImportJob(requested_by=actor, filename=filename[:255], dry_run=dry_run)
+    job = ImportJob(
+        requested_by=actor,
+        filename=filename[:255],
+        dry_run=dry_run,
+        confirm_deactivations=confirm_deactivations,
+        allow_new_root=allow_new_root,
+    )
     job.file.save(f"people-{get_random_string(16)}", ContentFile(data), save=False)
     job.save()
     transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
 
-def import_job_again(*, actor: Person, job: ImportJob, dry_run: bool) -> ImportJob:
-    """The same file once more: the import after its check, or a check after the organisation changed."""
+def import_job_again(
+    *, actor: Person, job: ImportJob, dry_run: bool, confirm_deactivations: int | None = None
+) -> ImportJob:
+    """The same file once more, with the same new-top-unit option: the import after its check (with the count of
+    deactivations typed to confirm it), or a check after the organisation changed."""
     with job.file.open("rb") as file:
-        return import_job_create(actor=actor, data=file.read(), filename=job.filename, dry_run=dry_run)
+        return import_job_create(
+            actor=actor,
+            data=file.read(),
+            filename=job.filename,
+            dry_run=dry_run,
+            confirm_deactivations=confirm_deactivations,
+            allow_new_root=job.allow_new_root,
+        )
 
 
 def _enqueue(job_id: int) -> None:
@@ -76,7 +101,13 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         with job.file.open("rb") as file:
             data = file.read()
         plan = import_people(
-            actor=job.requested_by, data=data, filename=job.filename, dry_run=job.dry_run, job_id=job.pk
+            actor=job.requested_by,
+            data=data,
+            filename=job.filename,
+            dry_run=job.dry_run,
+            job_id=job.pk,
+            confirm_deactivations=job.confirm_deactivations,
+            allow_new_root=job.allow_new_root,
         )
         status = Status.DONE if plan.ok else Status.REFUSED
         fields = {"status": status, "applied": plan.applied, "result": job_result(plan)}
@@ -93,6 +124,8 @@ def job_result(plan: ImportPlan) -> dict:
     return {
         "counts": plan.counts,
         "has_changes": plan.has_changes,
+        "confirmation_count": plan.confirmation_count,  # the number to type to confirm, or None
+        "active_people": plan.active_people,
         "problems": [_problem(p) for p in plan.problems[:PROBLEMS_KEPT]],
         "problem_count": len(plan.problems),
         "warnings": [_problem(p) for p in plan.warnings[:WARNINGS_KEPT]],

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from apps.org import permissions
 
-from . import notes
+from . import notes, safety
 from .parsing import Problem, Sheet, sort_problems
 from .rows import Entry, check_row
 from .state import OrgState, PersonState, Role
@@ -79,6 +79,7 @@ class ImportPlan:
     unchanged: int = 0
     usernames: dict[str, str] = field(default_factory=dict)
     state: OrgState | None = field(default=None, repr=False)
+    active_people: int = 0  # active people with an employee id before the import: whom it may deactivate
     applied: bool = False
 
     @property
@@ -100,6 +101,12 @@ class ImportPlan:
             "units_created": len(self.new_units),
             "invitations": self.invitations,
         }
+
+    @property
+    def confirmation_count(self) -> int | None:
+        """The number a confirmation must carry (apps.org.importing.safety), or None when a plain one is enough."""
+        deactivations = len(self.deactivations)
+        return deactivations if safety.confirmation_needed(deactivations, self.active_people) else None
 
     @property
     def invitations(self) -> int:
@@ -130,15 +137,17 @@ class ImportPlan:
         return str(old), str(getattr(target, name))
 
 
-def build_plan(sheet: Sheet, state: OrgState, actor) -> ImportPlan:
+def build_plan(sheet: Sheet, state: OrgState, actor, *, allow_new_root: bool = False) -> ImportPlan:
     """Check every row and the file as a whole against `state`; list what would change."""
     plan = ImportPlan(rows=len(sheet.rows), ignored_columns=sheet.ignored_columns, state=state)
+    plan.active_people = safety.active_with_employee_id(state)
     checked = [check_row(row) for row in sheet.rows]
     entries = [entry for entry, _ in checked]
     first = _first_by_employee_id(entries)
     problems = [*sheet.problems, *(p for _, row_problems in checked for p in row_problems)]
     problems += _duplicate_problems(entries, first)
     problems += _manager_problems(first, state)
+    problems += safety.root_problems(entries, state, allow_new_root=allow_new_root)
     _classify(plan, first, state)
     problems += _admin_problems(plan, actor)
     plan.problems = sort_problems(problems)

@@ -61,6 +61,10 @@ class UnitIndex:
                 return None
         return pk
 
+    def root_names(self) -> list[str]:
+        """The names of the top units, oldest first."""
+        return [name for (parent_id, name) in self._child if parent_id is None]
+
     def path_of(self, pk: int | None) -> str:
         names: list[str] = []
         while pk is not None:
