@@ -81,3 +81,16 @@ def test_another_hr_person_does_not_see_the_job_and_an_admin_does(as_role, cast,
     assert client_for(PersonFactory(role="hr")).get(job_url).status_code == 404
     assert as_role("admin").get(job_url).status_code == 200
     assert as_role("admin").get(JOBS).json()["count"] == 1
+
+
+def test_a_job_follows_the_import_safety_rules(as_role, cast, commit):
+    hr = as_role("hr")
+    start(hr, commit, csv_file(*ORG, person("E3", unit="Acme/Sales")))
+    checked = hr.get(start(hr, commit, csv_file(ORG[0]), dry_run="true")["Location"]).json()
+    assert (checked["status"], checked["confirmation_count"]) == ("done", 2)
+    refused = hr.get(start(hr, commit, csv_file(ORG[0]))["Location"]).json()
+    assert (refused["status"], refused["problems"][0]["column"]) == ("refused", "confirm_deactivations")
+    assert Person.objects.filter(employee_id__isnull=False, is_active=True).count() == 3
+    confirmed = hr.get(start(hr, commit, csv_file(ORG[0]), confirm_deactivations="2")["Location"]).json()
+    assert (confirmed["status"], confirmed["applied"], confirmed["confirm_deactivations"]) == ("done", True, 2)
+    assert Person.objects.filter(employee_id__isnull=False, is_active=True).count() == 1

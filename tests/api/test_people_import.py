@@ -114,3 +114,54 @@ def test_a_nul_byte_in_a_cell_is_named_by_row_and_column(as_role, cast):
     [problem] = response.json()["problems"]
     assert (problem["row"], problem["column"]) == (2, "name")
     assert "NUL" in problem["message"]
+
+
+# --- Safety (apps.org.importing.safety) ---------------------------------------------------------------------
+
+
+def test_a_dry_run_of_a_one_row_file_answers_the_count_to_confirm(as_role, cast):
+    upload(as_role("hr"), csv_file(*ORG))
+    response = upload(as_role("hr"), csv_file(ORG[0]), query="?dry_run=true")
+    assert response.status_code == 200
+    assert (response.json()["counts"]["deactivated"], response.json()["confirm_deactivations"]) == (2, 2)
+
+
+def test_an_unconfirmed_mass_deactivation_is_a_400_naming_the_parameter_and_changes_nothing(as_role, cast):
+    upload(as_role("hr"), csv_file(*ORG))
+    before = list(Person.objects.order_by("pk").values_list("pk", "is_active"))
+    for query in ("", "?confirm_deactivations=1"):
+        response = upload(as_role("hr"), csv_file(ORG[0]), query=query)
+        assert response.status_code == 400
+        [message] = response.json()["confirm_deactivations"]
+        assert "deactivates 2 of the 3" in message and "more than 10%" in message
+    assert list(Person.objects.order_by("pk").values_list("pk", "is_active")) == before
+
+
+def test_the_count_confirms_a_mass_deactivation(as_role, cast):
+    upload(as_role("hr"), csv_file(*ORG))
+    response = upload(as_role("hr"), csv_file(ORG[0]), query="?confirm_deactivations=2")
+    assert response.status_code == 200 and response.json()["applied"] is True
+    assert Person.objects.filter(employee_id__isnull=False, is_active=True).count() == 1
+
+
+def test_a_few_deactivations_need_no_count(as_role, cast):
+    rows = [person(f"E{n}", unit="Acme/Sales") for n in range(1, 12)]
+    upload(as_role("hr"), csv_file(*rows))
+    response = upload(as_role("hr"), csv_file(*rows[:10]))  # 1 of 11
+    assert response.status_code == 200 and response.json()["counts"]["deactivated"] == 1
+    assert response.json()["confirm_deactivations"] is None
+
+
+def test_a_path_outside_the_top_unit_is_a_problem_unless_a_new_top_unit_is_allowed(as_role, cast):
+    file = csv_file(person("E1", unit="Acme Inc/Sales"))
+    response = upload(as_role("hr"), file)
+    assert response.status_code == 400
+    [problem] = response.json()["problems"]
+    assert (problem["row"], problem["column"]) == (2, "unit_path") and "Did you mean 'Acme'?" in problem["message"]
+    assert upload(as_role("hr"), file, query="?allow_new_root=true").status_code == 200
+    assert Unit.objects.filter(parent=None, name="Acme Inc").exists()
+
+
+def test_a_malformed_confirmation_is_a_400_naming_it(as_role, cast):
+    response = upload(as_role("hr"), csv_file(*ORG), query="?confirm_deactivations=all")
+    assert response.status_code == 400 and "confirm_deactivations" in response.json()
