@@ -242,6 +242,9 @@ class MetricForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
+    """A check-in on a metric. A page shows one per metric, so its fields carry no ids (ids must be unique on a
+    page): each input sits inside its <label>."""
+
     value = forms.DecimalField(max_digits=20, decimal_places=4, label="New value")
     confidence = forms.TypedChoiceField(
         choices=[(n, n) for n in range(11)],
@@ -250,6 +253,10 @@ class CheckInForm(forms.Form):
         help_text="How sure are you of reaching the target? 0 to 10.",
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", False)
+        super().__init__(*args, **kwargs)
 
 
 class GoalCheckInForm(forms.Form):

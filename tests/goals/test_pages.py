@@ -406,3 +406,14 @@ def test_a_personal_goal_left_without_a_cycle_takes_the_cycle_of_the_goal_above(
     unlinked = page("employee", reverse("goals:personal-new"), {"title": "Read two books"})
     assert unlinked.status_code == 302
     assert Goal.objects.get(title="Read two books").cycle == cast.year  # the current cycle
+
+
+def test_a_page_with_several_metrics_has_unique_ids(page, cast):
+    """Each metric has its own check-in form: their fields must not repeat an id (issue 15: id_confidence twice)."""
+    import re
+    from collections import Counter
+
+    MetricFactory(goal=cast.personal, name="Second metric")
+    for url in (reverse("goals:detail", args=[cast.personal.pk]), reverse("goals:mine")):
+        ids = Counter(re.findall(r'\bid="([^"]+)"', page("employee", url).content.decode()))
+        assert [name for name, count in ids.items() if count > 1] == [], url
