@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cascade, checkin, comments, goal, personal, strategy, weekly
+from .views import cascade, checkin, comments, goal, personal, picker, strategy, weekly
 
 app_name = "goals"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("strategy/new/", strategy.intent_new, name="intent-new"),
     path("my-goals/", personal.my_goals, name="mine"),
     path("my-goals/new/", personal.personal_new, name="personal-new"),
+    path("goals/parent-options/", picker.parent_options, name="parent-options"),
     path("goals/<int:pk>/", goal.goal_detail, name="detail"),
     path("goals/<int:pk>/edit/", goal.goal_edit, name="edit"),
     path("goals/<int:pk>/move/", goal.goal_move, name="move"),

@@ -16,7 +16,7 @@ from apps.goals.charts import history_chart
 from apps.goals.models import CheckIn, Metric
 from apps.org.models import Unit
 
-from .. import permissions, selectors, services
+from .. import permissions, picker, selectors, services
 from ..forms import (
     CheckInForm,
     GoalCheckInForm,
@@ -28,7 +28,6 @@ from ..forms import (
     first_metric,
 )
 from ..models import PRIVATE_FIELDS, Goal, Layer, ReflectionRead
-from ..rules import ALLOWED_PARENT_LAYERS
 from ..similarity import looks_copied, title_similarity
 from .comments import comments_context
 from .common import changeable_goal, local_next, redirect_back, visible_goal
@@ -131,34 +130,18 @@ def _goal_checkin_form(viewer, goal: Goal) -> GoalCheckInForm | None:
     return GoalCheckInForm(manual=services.progress_entered_by_hand(goal), prefix="goal")
 
 
-def _move_candidates(request, goal: Goal):
-    """Parents the goal could move under: visible goals in use, of an allowed layer, in its cycle or one above."""
-    return (
-        permissions.visible_goals(request.user)
-        .filter(
-            layer__in=ALLOWED_PARENT_LAYERS[goal.layer], archived_at__isnull=True, cycle_id__in=goal.cycle.lineage_ids()
-        )
-        .exclude(pk=goal.pk)
-        .select_related("parent")
-        .order_by("tree_id", "lft")[:500]
-    )
-
-
 @login_required
 def goal_move(request, pk: int):
     goal = changeable_goal(request, pk)
     if goal.layer == Layer.INTENT:
         messages.error(request, "A strategic intent is a root of the cascade: it cannot be moved under another goal.")
         return redirect("goals:detail", pk=goal.pk)
-    candidates = list(_move_candidates(request, goal))
-    form = MoveForm(
-        request.POST or None,
-        initial={"parent": goal.parent_id},
-        candidates=Goal.objects.filter(pk__in=[c.pk for c in candidates]),
-        paths=selectors.chain_labels(candidates),
-        allow_none=goal.layer == Layer.PERSONAL,
-    )
-    if request.method == "POST" and form.is_valid():
+    data, initial, finding = picker.form_input(request, {"parent": goal.parent_id})
+    allow_none = goal.layer == Layer.PERSONAL
+    form = MoveForm(data, initial=initial, candidates=Goal.objects.none(), paths={}, allow_none=allow_none)
+    candidates = picker.move_candidates(request.user, goal)
+    picker.fit(form.fields["parent"], candidates, url=picker.options_url("move", goal), query=picker.query_of(request))
+    if request.method == "POST" and not finding and form.is_valid():
         try:
             services.goal_move(actor=request.user, goal=goal, parent=form.cleaned_data["parent"])
         except ValidationError as exc:

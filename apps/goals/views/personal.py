@@ -5,9 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from .. import permissions, selectors, services
+from .. import picker, selectors, services
 from ..forms import CheckInForm, PersonalGoalForm, add_service_errors, first_metric
-from ..models import GoalStatus, Layer
+from ..models import Goal, GoalStatus, Layer
 from .cascade import default_cycle
 from .common import archived_rows, wants_archived
 from .goal import metric_rows_for
@@ -33,14 +33,11 @@ def my_goals(request):
 
 @login_required
 def personal_new(request):
-    candidates = list(selectors.team_goal_candidates(request.user, permissions.visible_goals(request.user)))
-    form = PersonalGoalForm(
-        request.POST or None,
-        initial={"parent": request.GET.get("parent")},
-        candidates=permissions.visible_goals(request.user).filter(pk__in=[g.pk for g in candidates]),
-        paths=selectors.chain_labels(candidates),
-    )
-    if request.method == "POST" and form.is_valid():
+    data, initial, finding = picker.form_input(request, {"parent": request.GET.get("parent")})
+    form = PersonalGoalForm(data, initial=initial, candidates=Goal.objects.none(), paths={})
+    candidates = picker.personal_candidates(request.user)
+    picker.fit(form.fields["parent"], candidates, url=picker.options_url("personal"), query=picker.query_of(request))
+    if request.method == "POST" and not finding and form.is_valid():
         data = form.cleaned_data
         unit = request.user.unit or (data["parent"].unit if data["parent"] else None)
         if unit is None:
