@@ -19,3 +19,53 @@ document.addEventListener("click", function (event) {
     target.hidden = !open;
   }
 });
+
+// Focus stays where the person is after an in-place update (htmx): a swap that replaces the element holding the
+// focus would otherwise drop it to <body>, and a screen reader or keyboard user would start again from the top.
+// Before the request, remember the nearest element with an id around the focus and what had it; after the swap,
+// if the focus was lost, put it on the first field marked invalid (an error), else on the same field or button in
+// the new content, else on the new content itself.
+(function () {
+  var remembered = null;
+
+  document.addEventListener("htmx:beforeRequest", function () {
+    var active = document.activeElement;
+    if (!active || active === document.body) {
+      remembered = null;
+      return;
+    }
+    var holder = active.closest("[id]");
+    remembered = holder && {
+      id: holder.id,
+      name: active.getAttribute("name"),
+      tag: active.tagName,
+      type: active.getAttribute("type"),
+    };
+  });
+
+  function focusable(element) {
+    if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) {
+      element.setAttribute("tabindex", "-1");
+    }
+    return element;
+  }
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!remembered || (document.activeElement && document.activeElement !== document.body)) {
+      return;
+    }
+    var holder = document.getElementById(remembered.id);
+    if (!holder) {
+      return;
+    }
+    var invalid = holder.querySelector('[aria-invalid="true"]');
+    var error = holder.querySelector(".error, [role=alert]");
+    var same = remembered.name
+      ? holder.querySelector(remembered.tag.toLowerCase() + '[name="' + remembered.name + '"]')
+      : holder.querySelector(remembered.tag.toLowerCase() + (remembered.type ? '[type="' + remembered.type + '"]' : ""));
+    var firstField = holder.querySelector("input:not([type=hidden]), select, textarea");
+    var target = invalid || (error && firstField) || same || holder;
+    focusable(target).focus();
+    remembered = null;
+  });
+})();

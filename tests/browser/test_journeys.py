@@ -45,6 +45,8 @@ def check_in_in_place(page: Page, card: Locator, value: str, note: str) -> None:
     expect(card.get_by_role("status")).to_have_text("Check-in recorded.")
     assert page.url == url
     assert page.evaluate("window.sameDocument") is True
+    # The focus stays where the person is: on the check-in button of the updated metric, not on <body>.
+    expect(card.locator("article.metric").get_by_role("button", name="Check in")).to_be_focused()
 
 
 def test_leader_drafts_an_intent_that_employees_see_only_once_published(demo, new_page, screenshot):
@@ -373,3 +375,16 @@ def test_a_map_branch_opens_and_closes_from_the_keyboard(demo, page):
     page.keyboard.press("Enter")
     expect(toggle).to_have_attribute("aria-expanded", "false")
     expect(children).to_be_hidden()
+
+
+def test_a_refused_check_in_in_place_puts_the_focus_on_the_form(demo, page):
+    log_in(page, "emma")
+    nav(page, "My goals")
+    card = page.locator("section.card").filter(
+        has=page.get_by_role("heading", name="Close my first $1m deal in Singapore")
+    )
+    metric = card.locator("article.metric")
+    metric.get_by_label("New value").fill("lots")
+    metric.get_by_label("New value").press("Enter")
+    expect(metric.get_by_role("alert").first).to_be_visible()
+    expect(card.locator("article.metric").get_by_label("New value")).to_be_focused()
