@@ -27,7 +27,7 @@ from .rules import OrphanReason
 from .selectors import AlignmentSummary
 
 BOM = "\ufeff"
-SUMMARY_TITLE = "Summary"
+SUMMARY_TITLE = "Summary"  # the summary section's title (export.summary_section)
 
 ORPHAN_REASONS = {
     OrphanReason.NO_PARENT: "Not linked to any goal",
@@ -133,6 +133,20 @@ SECTIONS_BY_SLUG: dict[str, Callable[[AlignmentSummary], export.Section]] = {
     "motivation": export.motivation_section,
 }
 SECTION_SLUGS = list(SECTIONS_BY_SLUG)
+SECTION_TITLES = {
+    "summary": "Summary",
+    "orphaned-goals": "Orphaned goals",
+    "people-without-goals": "People without goals",
+    "stale-goals": "Stale goals",
+    "goals-without-a-metric": "Goals without a metric",
+    "at-risk-or-off-track": "At risk or off track",
+    "alignment-gaps": "Alignment gaps",
+    "copied-goals": "Copied goals",
+    "strategic-intents": "Strategic intents",
+    "units": "Units",
+    "check-in-cadence": "Check-in cadence",
+    "motivation": "Motivation",
+}
 
 
 # --- Readable sheets ------------------------------------------------------------------------------------

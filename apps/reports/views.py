@@ -19,6 +19,7 @@ from .models import ExportJob
 from .rules import health_expression, orphaned_q, stale_q, without_metric_q
 from .scope import Scope
 from .selectors import AlignmentSummary, alignment_summary
+from .tables import SECTION_TITLES
 
 SHOWN = 50  # rows per list on a page; the exports hold every row
 PAGE_DEPTH = 2  # the organisation page shows units down to this level; each unit's page shows its children
@@ -62,6 +63,7 @@ def _report_context(summary: AlignmentSummary, cycle, unit=None) -> dict:
         "inline_export": totals.headcount <= settings.EXPORT_INLINE_MAX_PEOPLE,
         "export_query": _query(cycle, unit),
         "export_form_cycle": cycle.pk if cycle else "",
+        "export_sections": SECTION_TITLES.items(),  # the tidy CSVs, one by one
     }
 
 
@@ -134,6 +136,7 @@ def alignment_print(request):
     rows = [row for row in summary.units if row.unit.level <= (unit.level + 1 if unit else PAGE_DEPTH)]
     context = _report_context(summary, cycle, unit)
     context.update(unit=unit, units=rows, motivation_rows=[r for r in rows if r.figures.motivation_people])
+    context["printable"] = True  # every list open: paper has no "show all"
     return render(request, "reports/alignment_print.html", context)
 
 

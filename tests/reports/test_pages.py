@@ -108,6 +108,22 @@ def test_the_printable_page_of_a_unit(browser, nord, cast):
     assert "Team B" in html.content.decode() and "Team A" not in _section(html.content.decode(), "units")
 
 
+def test_long_lists_open_on_demand_but_print_in_full(browser, nord, cast):
+    page = browser("hr").get(reverse("reports:alignment"), {"cycle": nord.cycle.pk}).content.decode()
+    assert "<summary>Show the 3 orphaned goals</summary>" in _section(page, "orphaned")
+    printable = browser("hr").get(reverse("reports:alignment-print"), {"cycle": nord.cycle.pk}).content.decode()
+    assert "<details" not in _section(printable, "orphaned") and "Learn Norwegian" in _section(printable, "orphaned")
+
+
+def test_every_figure_of_a_report_table_carries_its_column_name(browser, nord, cast):
+    html = browser("hr").get(reverse("reports:alignment"), {"cycle": nord.cycle.pk}).content.decode()
+    row = _section(html, "units").split("<tbody>")[1].split("</tr>")[0]
+    labels = [cell.split('"')[0] for cell in row.split('data-label="')[1:]]
+    header = _section(html, "units").split("<thead>")[1].split("</thead>")[0]
+    columns = [cell.split("<")[0] for cell in header.split('<th scope="col">')[1:]]
+    assert labels == columns[1:]  # every column but the unit's name
+
+
 def test_print_styles_hide_the_navigation(client):
     css = open("static/css/app.css").read()
     assert "@media print" in css and ".topbar, .no-print" in css
@@ -118,19 +134,22 @@ def test_print_styles_hide_the_navigation(client):
 
 def test_a_small_organisation_downloads_directly(browser, cast):
     html = browser("hr").get(reverse("reports:alignment")).content.decode()
-    assert '/api/v1/reports/alignment/?format=csv" download>Download CSV' in html
+    assert '/api/v1/reports/alignment/?format=zip" download>Download CSV tables (ZIP)' in html
     assert '/api/v1/reports/alignment/?format=xlsx" download>Download XLSX' in html
+    assert '/api/v1/reports/alignment/?format=csv&amp;section=orphaned-goals" download>Orphaned goals' in html
 
 
 def test_a_unit_page_downloads_that_units_report(browser, cast):
     html = browser("hr").get(reverse("reports:alignment-unit", args=[cast.sales.pk])).content.decode()
-    assert f"/api/v1/reports/alignment/?unit={cast.sales.pk}&amp;format=csv" in html
+    assert f"/api/v1/reports/alignment/?unit={cast.sales.pk}&amp;format=zip" in html
+    assert f"/api/v1/reports/alignment/?unit={cast.sales.pk}&amp;format=csv&amp;section=units" in html
 
 
 def test_a_large_organisation_exports_through_a_job(browser, cast, settings, commit):
     settings.EXPORT_INLINE_MAX_PEOPLE = 3
     page = browser("hr").get(reverse("reports:alignment")).content.decode()
     assert "Download CSV" not in page and 'value="xlsx">Export XLSX' in page
+    assert 'value="zip">Export CSV tables (ZIP)' in page
     with commit():
         response = browser("hr").post(reverse("reports:export-create"), {"format": "xlsx", "cycle": cast.year.pk})
     job = ExportJob.objects.get()

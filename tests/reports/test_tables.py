@@ -186,3 +186,7 @@ def test_a_zip_export_job_builds_the_same_zip(api, nord, cast, commit):
     direct = zipfile.ZipFile(io.BytesIO(_content(api("hr").get(URL, {"cycle": nord.cycle.pk, "format": "zip"}))))
     assert from_job.namelist() == direct.namelist()
     assert all(from_job.read(name) == direct.read(name) for name in direct.namelist())
+
+
+def test_every_section_has_a_title_on_the_page(report):
+    assert {name: make(report).title for name, make in tables.SECTIONS_BY_SLUG.items()} == tables.SECTION_TITLES
