@@ -39,4 +39,7 @@
     var field = event.target;
     if (field.matches && field.matches("input[data-first]")) field.select();
   });
+  // The browser may autofocus the first row before this deferred script runs: select it now as well.
+  var focused = document.activeElement;
+  if (focused && focused.matches && focused.matches("input[data-first]")) focused.select();
 })();
