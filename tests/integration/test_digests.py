@@ -56,7 +56,9 @@ def test_the_digest_job_on_a_real_worker_mails_each_person_once(
     )
     try:
         for _ in range(2):
-            tasks.run_digests.delay(True).get(timeout=120)
+            # Waiting on the worker's answer from this test process: an earlier test may have left Celery's "inside a
+            # task" flag set in this process (in-process eager runs), which would refuse a plain get().
+            tasks.run_digests.delay(True).get(timeout=120, disable_sync_subtasks=False)
             wait_until(
                 lambda: not Digest.objects.filter(finished_at__isnull=True).exists(),
                 timeout=60,
