@@ -224,3 +224,9 @@ def test_pages_cost_a_fixed_number_of_queries(browser, cast, page, pinned):
     small = _queries(client, url)
     _grow(cast, 10)
     assert (small, _queries(client, url)) == (pinned, pinned)
+
+
+def test_the_tiles_name_each_figure_in_words(browser, cast):
+    text = browser("hr").get(reverse("reports:alignment")).content.decode()
+    assert "at risk · off track" not in text
+    assert "active goals at risk" in text and "active goals off track" in text
