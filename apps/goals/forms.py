@@ -75,8 +75,10 @@ class IntentForm(forms.Form):
         help_text="Why this matters now: the reason everyone below will translate.",
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    cycle = forms.ModelChoiceField(queryset=Cycle.objects.exclude(status=Cycle.Status.CLOSED))
-    unit = forms.ModelChoiceField(queryset=Unit.objects.all())
+    cycle = forms.ModelChoiceField(
+        queryset=Cycle.objects.exclude(status=Cycle.Status.CLOSED), empty_label="Choose a cycle"
+    )
+    unit = forms.ModelChoiceField(queryset=Unit.objects.all(), empty_label="Choose a unit")
 
 
 class GoalEditForm(forms.Form):
@@ -146,8 +148,8 @@ class TranslateForm(FirstMetricMixin, forms.Form):
     layer = forms.ChoiceField(
         choices=[(Layer.TRANSLATIONAL, Layer.TRANSLATIONAL.label), (Layer.OPERATIONAL, Layer.OPERATIONAL.label)]
     )
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none())
-    cycle = forms.ModelChoiceField(queryset=Cycle.objects.none())
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), empty_label="Choose a unit")
+    cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), empty_label="Choose a cycle")
     metric_name = forms.CharField(
         max_length=300, required=False, label="Metric", help_text="How you will measure it, e.g. 'Sales people hired'."
     )

@@ -417,3 +417,18 @@ def test_a_page_with_several_metrics_has_unique_ids(page, cast):
     for url in (reverse("goals:detail", args=[cast.personal.pk]), reverse("goals:mine")):
         ids = Counter(re.findall(r'\bid="([^"]+)"', page("employee", url).content.decode()))
         assert [name for name, count in ids.items() if count > 1] == [], url
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "args"),
+    [
+        ("leader", "goals:intent-new", []),
+        ("leader", "goals:map", []),
+        ("employee", "goals:personal-new", []),
+        ("manager", "goals:translate", ["intent"]),
+    ],
+)
+def test_no_form_offers_a_row_of_dashes(page, cast, role, name, args):
+    """Issue 15: every empty choice says what it means ("Choose a cycle", "All units"), never "---------"."""
+    url = reverse(name, args=[getattr(cast, arg).pk for arg in args])
+    assert "---------" not in page(role, url).content.decode()
