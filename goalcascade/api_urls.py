@@ -9,6 +9,7 @@ from apps.goals.api.batch import CheckInBatchView
 from apps.goals.api.comments import GoalCommentViewSet
 from apps.goals.api.views import GoalViewSet, MetricViewSet
 from apps.notifications.api.views import NotificationViewSet, PreferencesView
+from apps.one_on_ones.api.views import ActionItemViewSet, MeetingViewSet, SeriesMeetingViewSet, SeriesViewSet
 from apps.org.api.views import ImportJobViewSet, PasswordResetView, PersonViewSet, TokenView, UnitViewSet
 from apps.reports.api.views import AlignmentReportView, ExportJobViewSet
 from apps.search.api.views import SearchView
@@ -24,6 +25,10 @@ router.register(r"goals/(?P<goal_id>[0-9]{1,18})/comments", GoalCommentViewSet, 
 router.register("metrics", MetricViewSet, basename="metric")
 router.register("reports/exports", ExportJobViewSet, basename="export-job")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("one-on-ones", SeriesViewSet, basename="one-on-one")
+router.register(r"one-on-ones/(?P<series_id>[0-9]{1,18})/meetings", SeriesMeetingViewSet, basename="one-on-one-meeting")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("action-items", ActionItemViewSet, basename="action-item")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
