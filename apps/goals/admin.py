@@ -146,6 +146,8 @@ class CheckInAdmin(ReadOnlyAdmin):
 
     list_display = ("created", "goal", "metric", "value", "confidence", "author")
     list_select_related = ("goal", "metric", "author")
+    # The reflection is the author's and the goal owner's words (DESIGN.md "Whose words are whose"): never shown here.
+    exclude = ("reflection",)
 
 
 @admin.register(GoalComment)

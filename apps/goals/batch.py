@@ -23,8 +23,8 @@ from . import dirty, permissions, services
 from .models import CheckIn, Goal, Metric, PendingRollup
 
 MAX_ITEMS = 200
-METRIC_FIELDS = {"metric", "value", "confidence", "note", "health"}
-GOAL_FIELDS = {"goal", "progress", "health", "confidence", "note"}
+METRIC_FIELDS = {"metric", "value", "confidence", "note", "health", "reflection"}
+GOAL_FIELDS = {"goal", "progress", "health", "confidence", "note", "reflection"}
 INVALID, NOT_FOUND, FORBIDDEN = "invalid", "not_found", "forbidden"
 
 ItemErrors = dict[str, list[str]]
@@ -46,8 +46,8 @@ class BatchRefused(Exception):
 def checkins_record_batch(*, actor: Person, items: list[dict]) -> list[CheckIn]:
     """Record every check-in in `items`, or none: see the module's docstring. Returns them in the items' order.
 
-    Items: `{"metric": id, "value", "confidence", "note"?, "health"?}` or
-    `{"goal": id, "progress"?, "health"?, "confidence", "note"?}`.
+    Items: `{"metric": id, "value", "confidence", "note"?, "health"?, "reflection"?}` or
+    `{"goal": id, "progress"?, "health"?, "confidence", "note"?, "reflection"?}`.
     """
     _check_list(items)
     _refuse_if_any(INVALID, [_shape_errors(item) for item in items])
@@ -164,7 +164,12 @@ def _record(actor: Person, items: list[dict], targets: list) -> list[CheckIn]:
 
 
 def _record_one(actor: Person, item: dict, target: Metric | Goal) -> CheckIn:
-    common = {"confidence": item["confidence"], "note": item.get("note", ""), "health": item.get("health") or ""}
+    common = {
+        "confidence": item["confidence"],
+        "note": item.get("note", ""),
+        "health": item.get("health") or "",
+        "reflection": item.get("reflection", ""),
+    }
     if isinstance(target, Metric):
         return services.checkin_record(actor=actor, metric=target, value=item["value"], **common)
     return services.goal_checkin_record(actor=actor, goal=target, progress=item.get("progress"), **common)

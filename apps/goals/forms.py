@@ -243,6 +243,9 @@ class MetricForm(forms.Form):
     weight = forms.FloatField(min_value=0, initial=1.0)
 
 
+REFLECTION_HELP = "Optional. Only you and your manager chain read it; it comes up in your next 1:1."
+
+
 class CheckInForm(forms.Form):
     """A check-in on a metric. A page shows one per metric, so its fields carry no ids (ids must be unique on a
     page): each input sits inside its <label>."""
@@ -255,6 +258,12 @@ class CheckInForm(forms.Form):
         help_text="How sure are you of reaching the target? 0 to 10.",
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reflection = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=REFLECTION_HELP,
+        label="Reflection: what worked, what didn't",
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", False)
@@ -277,6 +286,12 @@ class GoalCheckInForm(forms.Form):
         help_text="How sure are you of reaching it? 0 to 10.",
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reflection = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=REFLECTION_HELP,
+        label="Reflection: what worked, what didn't",
+    )
 
     def __init__(self, *args, manual: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

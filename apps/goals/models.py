@@ -214,6 +214,8 @@ class CheckIn(models.Model):
     progress = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     confidence = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(10)])
     note = models.TextField(blank=True)
+    # "What worked, what didn't": the author's and the goal owner's words, read by the owner's manager chain only.
+    reflection = models.TextField(blank=True, default="")
     status = models.CharField(max_length=16, blank=True, default="")
     health = models.CharField(max_length=16, blank=True, default="")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkins")

@@ -122,7 +122,24 @@ def owner_privacy_lifted(person, owner_id: int, owner_unit_id: int | None) -> bo
     access = access_for(person)
     if access is None:
         return False
-    return access.is_admin or owner_id == person.pk or access.manages(owner_id, owner_unit_id)
+    return access.is_admin or in_owner_chain(person, owner_id, owner_unit_id)
+
+
+def in_owner_chain(person, owner_id: int, owner_unit_id: int | None) -> bool:
+    """Whether `person` is `owner_id` (in `owner_unit_id`) or in their manager chain: people above them through
+    `manager` links and the leads of their unit and the units above it. Not admins, not HR as such."""
+    access = access_for(person)
+    if access is None:
+        return False
+    return owner_id == person.pk or access.manages(owner_id, owner_unit_id)
+
+
+def checkin_reflection_visible(person, goal: Goal, author_id: int | None = None) -> bool:
+    """Whether `person` reads the reflections ("what worked, what didn't") of check-ins on `goal`: the goal's owner
+    and their manager chain, and a check-in's own author (DESIGN.md "Whose words are whose"). Admins and HR do not."""
+    if author_id is not None and author_id == getattr(person, "pk", None):
+        return True
+    return can_view_goal(person, goal) and in_owner_chain(person, goal.owner_id, _owner_unit_id(goal))
 
 
 def can_change_goal(person, goal: Goal) -> bool:

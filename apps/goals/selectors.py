@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Goal, GoalStatus, Layer, ProgressSource, ReflectionRead
+from . import permissions
+from .models import CheckIn, Goal, GoalStatus, Layer, ProgressSource, ReflectionRead
 from .progress import carries_no_weight, health, is_stale
 
 
@@ -168,3 +169,13 @@ def weightless_inputs(goal: Goal, metric_weights: list[float]) -> list[str]:
 def reflection_readers(goal: Goal) -> QuerySet[ReflectionRead]:
     """Who read the goal's private reflection, newest first (for its owner's eyes only)."""
     return ReflectionRead.objects.filter(goal=goal).select_related("reader").order_by("-read_at", "-id")
+
+
+def visible_reflections(viewer, person, limit: int = 10) -> list[CheckIn]:
+    """The latest check-in reflections on `person`'s goals that `viewer` may read (for a 1:1's agenda), newest
+    first: none unless `viewer` is `person` or in their manager chain (not HR, not admins as such)."""
+    if not permissions.in_owner_chain(viewer, person.pk, person.unit_id):
+        return []
+    checkins = CheckIn.objects.filter(goal__owner=person).exclude(reflection="")
+    checkins = checkins.filter(permissions.visible_goals_q(viewer, prefix="goal__"))
+    return list(checkins.select_related("goal", "metric", "author").order_by("-created", "-id")[:limit])

@@ -350,7 +350,7 @@ def metric_archive(*, actor: Person | None, metric: Metric) -> Metric:
 
 @transaction.atomic
 def checkin_record(
-    *, actor: Person, metric: Metric, value, confidence: int, note: str = "", health: str = ""
+    *, actor: Person, metric: Metric, value, confidence: int, note: str = "", health: str = "", reflection: str = ""
 ) -> CheckIn:
     """Record a metric's new value; the metric and the goal's check-in time follow, and the cascade rolls up."""
     metric = Metric.objects.select_for_update().select_related("goal").get(pk=metric.pk)
@@ -364,21 +364,31 @@ def checkin_record(
         value=value,
         confidence=check_int_range(confidence, "confidence", 0, 10, "Confidence"),
         note=check_text(note, "note"),
+        reflection=check_text(reflection, "reflection"),
         health=check_choice(health, Health, "health") if health else "",
         author=actor,
     )
+    before = metric.progress
     metric.current = value
     metric.progress = metric_progress(metric.start, metric.target, value)
     metric.save(update_fields=["current", "progress", "updated"])
     _touch_goal(metric.goal, checkin)
     mark_dirty([metric.goal_id])
     _tell(goal=metric.goal, actor=actor, action="checkin", changes={metric.name: [None, str(value)]})
+    signals.metric_progressed.send(sender=Metric, metric=metric, before=before, after=metric.progress, actor=actor)
     return checkin
 
 
 @transaction.atomic
 def goal_checkin_record(
-    *, actor: Person, goal: Goal, confidence: int, note: str = "", progress: float | None = None, health: str = ""
+    *,
+    actor: Person,
+    goal: Goal,
+    confidence: int,
+    note: str = "",
+    progress: float | None = None,
+    health: str = "",
+    reflection: str = "",
 ) -> CheckIn:
     """A check-in on the goal itself — a goal without metrics, most intents: a confidence, a note, the owner's
     health and, where the goal's progress is entered by hand, its new progress (which then rolls up)."""
@@ -394,6 +404,7 @@ def goal_checkin_record(
         progress=progress,
         confidence=check_int_range(confidence, "confidence", 0, 10, "Confidence"),
         note=check_text(note, "note"),
+        reflection=check_text(reflection, "reflection"),
         health=check_choice(health, Health, "health") if health else "",
         author=actor,
     )

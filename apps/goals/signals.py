@@ -14,3 +14,7 @@ goal_changed = Signal()
 # A comment was posted on a goal: sent with comment= (apps.goals.models.GoalComment) and mentioned= (the people it
 # @mentions, a list of Person, the author left out).
 comment_posted = Signal()
+
+# A check-in moved a metric's progress: sent with metric= (apps.goals.models.Metric, its goal loaded), before= and
+# after= (its progress in [0, 1] before and after the check-in; before may be None) and actor= (who checked in).
+metric_progressed = Signal()

@@ -43,6 +43,11 @@ class CheckInBatchItemSerializer(serializers.Serializer):
     )
     confidence = serializers.IntegerField(min_value=0, max_value=10, help_text="0 (not at all sure) to 10.")
     note = serializers.CharField(required=False, allow_blank=True, help_text="What happened, in words.")
+    reflection = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="What worked, what didn't: read only by the goal's owner, their manager chain and the author.",
+    )
 
 
 class GoalFiguresSerializer(serializers.ModelSerializer):

@@ -335,6 +335,30 @@ class CheckInFields(serializers.ModelSerializer):
         default="",
         help_text="The owner's own health for the goal (on_track, at_risk, off_track); empty: computed.",
     )
+    reflection = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default="",
+        help_text="What worked, what didn't: read only by the goal's owner, their manager chain and the check-in's "
+        "author; null for everyone else (HR and admins included).",
+    )
+
+    def to_representation(self, checkin: CheckIn) -> dict:
+        data = super().to_representation(checkin)
+        if not self._reflection_visible(checkin):
+            data["reflection"] = None
+        return data
+
+    def _reflection_visible(self, checkin: CheckIn) -> bool:
+        """One answer per goal for a list (the views pass it in the context), else asked of this check-in."""
+        known = self.context.get("reflection_visible")
+        user = getattr(self.context.get("request"), "user", None)
+        if checkin.author_id == getattr(user, "pk", None):
+            return True
+        if known is not None:
+            return known
+        return permissions.checkin_reflection_visible(user, checkin.goal, checkin.author_id)
 
 
 class CheckInSerializer(CheckInFields):
@@ -344,7 +368,7 @@ class CheckInSerializer(CheckInFields):
 
     class Meta:
         model = CheckIn
-        fields = ("id", "metric", "goal", "value", "confidence", "note", "health", "author", "created")
+        fields = ("id", "metric", "goal", "value", "confidence", "note", "reflection", "health", "author", "created")
         read_only_fields = ("id", "metric", "goal", "author", "created")
         extra_kwargs = {
             "id": {"help_text": "The check-in's id."},
@@ -391,7 +415,19 @@ class GoalCheckInSerializer(CheckInFields):
 
     class Meta:
         model = CheckIn
-        fields = ("id", "goal", "metric", "progress", "value", "confidence", "note", "health", "author", "created")
+        fields = (
+            "id",
+            "goal",
+            "metric",
+            "progress",
+            "value",
+            "confidence",
+            "note",
+            "reflection",
+            "health",
+            "author",
+            "created",
+        )
         read_only_fields = ("id", "goal", "metric", "value", "author", "created")
         extra_kwargs = {
             "id": {"help_text": "The check-in's id."},

@@ -197,7 +197,8 @@ class GoalViewSet(
             serializer.save()
             return Response(serializer.data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(goal.checkins.order_by("-created", "-id"))
-        return self.get_paginated_response(GoalCheckInSerializer(page, many=True).data)
+        context = {**self.get_serializer_context(), **reflection_context(request.user, goal)}
+        return self.get_paginated_response(GoalCheckInSerializer(page, many=True, context=context).data)
 
     @extend_schema(
         summary="Who read your reflection",
@@ -234,7 +235,14 @@ def checkins_answer(view, request: Request, serializer_class, checkins, **target
         serializer.save()
         return Response(serializer.data, status=status.HTTP_201_CREATED)
     page = view.paginate_queryset(checkins.order_by("-created", "-id"))
-    return view.get_paginated_response(serializer_class(page, many=True).data)
+    goal = target["metric"].goal
+    context = {**view.get_serializer_context(), **reflection_context(request.user, goal)}
+    return view.get_paginated_response(serializer_class(page, many=True, context=context).data)
+
+
+def reflection_context(user, goal) -> dict:
+    """Whether `user` reads the reflections of the check-ins on `goal`: asked once for a whole list."""
+    return {"reflection_visible": permissions.checkin_reflection_visible(user, goal)}
 
 
 def _tree_order(pair: tuple[dict, dict]) -> tuple:

@@ -57,6 +57,7 @@ def metric_rows_for(goals: list[Goal], viewer) -> dict[int, list[dict]]:
                 "checkins": checkins,
                 "chart": history_chart(start=metric.start, target=metric.target, values=values),
                 "can_checkin": permissions.can_record_checkin(viewer, metric),
+                "show_reflections": permissions.checkin_reflection_visible(viewer, metric.goal),
             }
         )
     return rows
@@ -91,6 +92,7 @@ def goal_detail(request, pk: int):
         "checkin_form": CheckInForm(),
         "goal_checkin_form": _goal_checkin_form(request.user, goal),
         "goal_checkins": list(goal.checkins.filter(metric__isnull=True).select_related("author")[:10]),
+        "show_reflections": permissions.checkin_reflection_visible(request.user, goal),
         **comments_context(goal),
     }
     return render(request, "goals/goal_detail.html", context)
