@@ -443,6 +443,8 @@ if not (0 <= DIGEST_HOUR <= 23 and 1 <= DIGEST_WINDOW_HOURS <= 24):
     raise ImproperlyConfigured("DIGEST_HOUR must be 0-23 and DIGEST_WINDOW_HOURS 1-24")
 CELERY_BEAT_SCHEDULE["hourly-digests"] = {"task": "apps.notifications.tasks.run_digests", "schedule": 3600}
 CELERY_BEAT_SCHEDULE["digest-sweep"] = {"task": "apps.notifications.tasks.send_due_digests", "schedule": 300}
+# 1:1s (apps.one_on_ones.reminders): both people hear of their 1:1 the day before; series recur. Hourly, idempotent.
+CELERY_BEAT_SCHEDULE["one-on-one-reminders"] = {"task": "apps.one_on_ones.tasks.remind_one_on_ones", "schedule": 3600}
 # --- end of Mail ----------------------------------------------------------------------
 
 # --- Domain knobs ---------------------------------------------------------------------
