@@ -53,6 +53,7 @@ class Agenda:
     why: list[WhyPoint] = field(default_factory=list)
     reflections: list[CheckIn] = field(default_factory=list)
     reflection_goal_ids: list[int] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)  # set by callers for the manager: see coaching_advice
 
     @property
     def latest_confidence(self) -> int | None:

@@ -156,3 +156,24 @@ def test_nobody_else_sees_or_changes_action_items(cast, as_role, meeting, role):
     assert client.get(f"/api/v1/action-items/{item.pk}/").status_code == 404
     assert client.patch(f"/api/v1/action-items/{item.pk}/", {"done": True}).status_code == 404
     assert client.post("/api/v1/action-items/", {"meeting": meeting.pk, "text": "x"}).status_code == 400
+
+
+def test_the_manager_reads_the_prepared_agenda_and_the_read_of_the_why_is_recorded(cast, as_role, series, meeting):
+    from apps.goals.models import ReflectionRead
+
+    services.action_item_create(actor=cast.manager, meeting=meeting, text="Draft the plan")
+    body = as_role("manager").get(f"/api/v1/one-on-ones/{series.pk}/agenda/").json()
+    assert set(body) == {"on", "goals", "checkins", "action_items", "why", "advice"}
+    assert [item["text"] for item in body["action_items"]] == ["Draft the plan"]
+    (why,) = body["why"]
+    assert why["goal"] == cast.personal.pk
+    assert why["answers"][0] == {
+        "question": "Why does this goal matter to you?",
+        "answer": "To prove I can run a sale end to end.",
+    }
+    assert ReflectionRead.objects.filter(goal=cast.personal, reader=cast.manager, channel="api").exists()
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_nobody_else_reads_the_prepared_agenda(as_role, series, role):
+    assert as_role(role).get(f"/api/v1/one-on-ones/{series.pk}/agenda/").status_code == 404

@@ -144,3 +144,52 @@ class PrivateNoteSerializer(serializers.ModelSerializer):
     class Meta:
         model = PrivateNote
         fields = ("body",)
+
+
+class GoalPointSerializer(serializers.Serializer):
+    goal = serializers.IntegerField(source="goal.pk", help_text="The goal (id of goals/).")
+    title = serializers.CharField(source="goal.title", help_text="The goal's title.")
+    reason = serializers.ChoiceField(
+        choices=("off_track", "at_risk", "stale", "achieved"),
+        help_text="Why it is on the agenda: off track, at risk, no check-in lately (stale), or newly achieved.",
+    )
+
+
+class CheckInPointSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The check-in's id.")
+    goal = serializers.IntegerField(source="goal_id", help_text="The goal checked in on (id of goals/).")
+    metric = serializers.IntegerField(source="metric_id", allow_null=True, help_text="The metric, or null.")
+    confidence = serializers.IntegerField(help_text="The confidence given, 0–10.")
+    note = serializers.CharField(help_text="The note given.")
+    created = serializers.DateTimeField(help_text="When it was recorded.")
+
+
+class AnswerSerializer(serializers.Serializer):
+    question = serializers.CharField(help_text="A why-before-what question.")
+    answer = serializers.CharField(help_text="The person's own answer; empty when they have not given one.")
+
+
+class WhyPointSerializer(serializers.Serializer):
+    goal = serializers.IntegerField(source="goal.pk", help_text="The personal goal (id of goals/).")
+    title = serializers.CharField(source="goal.title", help_text="The goal's title.")
+    answers = serializers.SerializerMethodField(help_text="The four questions, each with the person's own answer.")
+
+    @extend_schema_field(AnswerSerializer(many=True))
+    def get_answers(self, point) -> list[dict]:
+        return [{"question": question, "answer": answer} for question, answer in point.answers]
+
+
+class PreparedAgendaSerializer(serializers.Serializer):
+    """The next meeting's agenda as prepared from the report's goals, computed when read (never stored)."""
+
+    on = serializers.DateField(help_text="The date of the meeting it is prepared for (the series' next date).")
+    goals = GoalPointSerializer(many=True, help_text="The report's goals to talk about.")
+    checkins = CheckInPointSerializer(many=True, help_text="The report's latest check-ins, newest first.")
+    action_items = ActionItemSerializer(many=True, help_text="Every open action item of the series.")
+    why = WhyPointSerializer(
+        many=True, help_text="The why-before-what questions on each personal goal whose reflection you may read."
+    )
+    advice = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="For the manager: how to deliver feedback, from the report's coaching profile (empty otherwise).",
+    )

@@ -15,8 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.api.viewsets import ApiViewSet
+from apps.goals import services as goal_services
+from apps.goals.models import ReflectionRead
 
-from .. import selectors, services
+from .. import agenda, selectors, services
 from ..models import ActionItem, Meeting, Series
 from .serializers import (
     ActionItemSerializer,
@@ -24,6 +26,7 @@ from .serializers import (
     AgendaItemSerializer,
     MeetingSerializer,
     MeetingUpdateSerializer,
+    PreparedAgendaSerializer,
     PrivateNoteSerializer,
     SeriesSerializer,
     SeriesUpdateSerializer,
@@ -51,6 +54,22 @@ class SeriesViewSet(
 
     def get_serializer_class(self):
         return SeriesUpdateSerializer if self.action == "partial_update" else SeriesSerializer
+
+    @extend_schema(
+        summary="Read the prepared agenda of the next meeting",
+        description="Computed when read from the report's goals, check-ins, open action items and why; a read of a "
+        "personal goal's reflection by anyone but its owner is recorded for the owner to see.",
+        responses=PreparedAgendaSerializer,
+    )
+    @action(detail=True, methods=["get"], serializer_class=PreparedAgendaSerializer, pagination_class=None)
+    def agenda(self, request: Request, pk=None) -> Response:
+        series = self.get_object()
+        prepared = agenda.prepare(series, request.user)
+        goal_services.reflection_reads_record(
+            reader=request.user, goal_ids=prepared.reflection_goal_ids, channel=ReflectionRead.Channel.API
+        )
+        prepared.advice = agenda.coaching_advice(series, request.user)
+        return Response(PreparedAgendaSerializer(prepared).data)
 
     def perform_create(self, serializer) -> None:
         data = serializer.validated_data
