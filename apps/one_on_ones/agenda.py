@@ -69,7 +69,8 @@ def prepare(series: Series, viewer, today: date | None = None) -> Agenda:
     agenda.goals = [point for goal in goals if (point := _goal_point(goal, today, since))]
     agenda.checkins = _latest_checkins(goals)
     agenda.action_items = list(open_action_items(series))
-    agenda.why = [point for goal in goals if (point := _why_point(goal, viewer))]
+    strengths = ", ".join(_profile(series.report, viewer).get("strengths") or [])
+    agenda.why = [point for goal in goals if (point := _why_point(goal, viewer, strengths))]
     agenda.reflection_goal_ids = [p.goal.pk for p in agenda.why if viewer.pk != p.goal.owner_id and _answered(p)]
     agenda.reflections = _reflections(viewer, series.report)
     return agenda
@@ -105,13 +106,13 @@ def _latest_checkins(goals: list[Goal]) -> list[CheckIn]:
     return list(checkins.order_by("-created", "-id")[:RECENT_CHECKINS])
 
 
-def _why_point(goal: Goal, viewer) -> WhyPoint | None:
+def _why_point(goal: Goal, viewer, strengths: str) -> WhyPoint | None:
     if goal.layer != Layer.PERSONAL or goal.status != GoalStatus.ACTIVE or not private_fields_visible(viewer, goal):
         return None
     answers = {
         "why": goal.why,
         "identity": goal.identity,
-        "strengths": "",  # not asked on a goal yet: the question is the prompt
+        "strengths": strengths,  # from their coaching profile: a goal does not ask it of its own
         "motivation": goal.get_motivation_display() if goal.motivation else "",
     }
     return WhyPoint(goal, [(question, answers[name]) for name, question in WHY_QUESTIONS])
@@ -127,12 +128,28 @@ def _reflections(viewer, person) -> list[CheckIn]:
     return visible_reflections(viewer, person) if visible_reflections else []
 
 
-def coaching_advice(series: Series, viewer) -> list[str]:
-    """Delivery advice from the report's coaching profile, for the manager preparing the 1:1 (none for the report)."""
-    if viewer.pk != series.manager_id or not django_apps.is_installed("apps.recognition"):
-        return []  # coaching profiles (issue 13 part 2) are built beside this
-    from apps.recognition import coaching
+def _profile(person, viewer) -> dict:
+    """The person's coaching profile as the viewer may read it (themselves and their manager chain), or {}."""
+    if not django_apps.is_installed("apps.recognition"):
+        return {}  # coaching profiles (issue 13 part 2) are built beside this
     from apps.recognition.models import CoachingProfile
+    from apps.recognition.permissions import can_read_profile
 
-    profile = CoachingProfile.objects.filter(person_id=series.report_id).first()
-    return coaching.advice(profile) if profile else []
+    if not can_read_profile(viewer, person):
+        return {}
+    profile = CoachingProfile.objects.filter(person_id=person.pk).first()
+    return {"profile": profile, "strengths": profile.strengths} if profile else {}
+
+
+def coaching_advice(series: Series, viewer) -> list[str]:
+    """Delivery advice from the report's coaching profile, for the manager preparing the 1:1 (none for the report),
+    with the person's own note on feedback."""
+    if viewer.pk != series.manager_id:
+        return []
+    profile = _profile(series.report, viewer).get("profile")
+    if profile is None:
+        return []
+    from apps.recognition import coaching
+
+    note = [f"In their words: {profile.feedback_note}"] if profile.feedback_note else []
+    return [*coaching.advice(profile), *note]

@@ -4,6 +4,7 @@ lately (and long ago), on track; action items open and done; the why questions o
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.apps import apps as django_apps
 
 from apps.goals.models import Goal, GoalStatus, Layer
 from apps.one_on_ones import agenda, services
@@ -104,3 +105,29 @@ def test_nothing_to_prepare_gives_an_empty_agenda(cast):
     )
     prepared = agenda.prepare(series, cast.leader, today=early)
     assert (prepared.goals, prepared.action_items, prepared.why) == ([], [], [])
+
+
+recognition = pytest.mark.skipif(
+    not django_apps.is_installed("apps.recognition"), reason="coaching profiles (issue 13 part 2) are not here"
+)
+
+
+def _profile(person, **answers):
+    from apps.recognition.models import CoachingProfile
+
+    return CoachingProfile.objects.create(person=person, **answers)
+
+
+@recognition
+def test_the_strengths_question_is_answered_from_their_coaching_profile(cast, world):
+    _profile(cast.employee, strengths=["Listening", "Negotiation"])
+    (point,) = agenda.prepare(world["series"], cast.manager, today=TODAY).why
+    assert dict(point.answers)["What strengths does it let you use?"] == "Listening, Negotiation"
+
+
+@recognition
+def test_the_manager_gets_the_advice_and_the_persons_note_on_feedback(cast, world):
+    _profile(cast.employee, communication="direct", feedback_note="Tell me early.")
+    advice = agenda.coaching_advice(world["series"], cast.manager)
+    assert advice == ["Direct: be concise, lead with the point.", "In their words: Tell me early."]
+    assert agenda.coaching_advice(world["series"], cast.employee) == []
