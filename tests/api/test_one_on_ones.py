@@ -177,3 +177,28 @@ def test_the_manager_reads_the_prepared_agenda_and_the_read_of_the_why_is_record
 @pytest.mark.parametrize("role", OUTSIDERS)
 def test_nobody_else_reads_the_prepared_agenda(as_role, series, role):
     assert as_role(role).get(f"/api/v1/one-on-ones/{series.pk}/agenda/").status_code == 404
+
+
+def test_listing_meetings_costs_the_same_queries_however_many_there_are(cast, as_role, series):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_role("manager")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/api/v1/one-on-ones/{series.pk}/meetings/").status_code == 200
+        return len(captured)
+
+    def add_meeting(n: int) -> None:
+        meeting = services.meeting_open(actor=cast.manager, series=series, on=series.next_on + timedelta(days=7 * n))
+        services.agenda_item_add(actor=cast.employee, meeting=meeting, text=f"Point {n}")
+        services.action_item_create(actor=cast.manager, meeting=meeting, text=f"Item {n}")
+
+    add_meeting(0)
+    one = queries()
+    for n in range(1, 6):
+        add_meeting(n)
+    assert queries() == one
