@@ -11,6 +11,7 @@ from apps.goals.api.views import GoalViewSet, MetricViewSet
 from apps.notifications.api.views import NotificationViewSet, PreferencesView
 from apps.one_on_ones.api.views import ActionItemViewSet, MeetingViewSet, SeriesMeetingViewSet, SeriesViewSet
 from apps.org.api.views import ImportJobViewSet, PasswordResetView, PersonViewSet, TokenView, UnitViewSet
+from apps.recognition.api.views import CoachingProfileView, RecognitionView, WinListView
 from apps.reports.api.views import AlignmentReportView, ExportJobViewSet
 from apps.search.api.views import SearchView
 
@@ -37,6 +38,9 @@ urlpatterns = [
     path("checkins/batch/", CheckInBatchView.as_view(), name="checkin-batch"),
     path("me/preferences/", PreferencesView.as_view(), name="me-preferences"),
     path("search/", SearchView.as_view(), name="search"),
+    path("people/<int:pk>/coaching-profile/", CoachingProfileView.as_view(), name="coaching-profile"),
+    path("wins/", WinListView.as_view(), name="wins"),
+    path("recognitions/", RecognitionView.as_view(), name="recognitions"),
     *router.urls,
     # Anything else under /api/v1/ is a JSON 404, like every other API error (not the site's HTML page).
     re_path(r"", not_found),

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "apps.goals",
     "apps.metrics",
     "apps.notifications",
+    "apps.recognition",
     "apps.one_on_ones",
     "apps.reports",
     "apps.search",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("apps.org.urls")),
     path("", include("apps.notifications.urls")),
     path("", include("apps.one_on_ones.urls")),
+    path("", include("apps.recognition.urls")),
     path("", include("apps.search.urls")),
     path("accounts/login/", sso.LoginView.as_view(), name="login"),
     path("accounts/sso/", include(sso_urlpatterns)),

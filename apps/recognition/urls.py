@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "recognition"
+
+urlpatterns = [
+    path("me/coaching/", views.my_coaching, name="my-coaching"),
+    path("people/<int:pk>/coaching/", views.person_coaching, name="person-coaching"),
+    path("recognise/", views.recognise, name="recognise"),
+]
