@@ -29,6 +29,8 @@ class Notification(models.Model):
         PROPOSAL_WAITING = "proposal_waiting", "A proposal waits for you"
         REVIEW_WAITING = "review_waiting", "A review waits for you"
         ESCALATION = "escalation", "Someone in your team missed their check-ins"
+        ONE_ON_ONE = "one_on_one", "A 1:1 is coming up"
+        RECOGNISED = "recognised", "Someone recognised you"
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=24, choices=Kind.choices)

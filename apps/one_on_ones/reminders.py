@@ -9,12 +9,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.notifications.models import Notification
 from apps.notifications.services import Item, notify_many
 
 from . import services
 from .models import Series
 
-ONE_ON_ONE = "one_on_one"  # the notification's kind
+ONE_ON_ONE = Notification.Kind.ONE_ON_ONE
 BATCH = 1000
 
 

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from apps.core.validation import check_choice, check_text
 from apps.goals.models import Goal, Metric
+from apps.notifications.models import Notification
 from apps.notifications.services import notify
 from apps.org.models import Person
 
@@ -24,7 +25,7 @@ from .models import (
 PROFILE_CHOICES = {"communication": Communication, "decisions": Decisions, "recognition": RecognitionStyle}
 PROFILE_FIELDS = (*PROFILE_CHOICES, "strengths", "feedback_note")
 MILESTONES = (50, 100)
-RECOGNISED = "recognised"  # the notification's kind
+RECOGNISED = Notification.Kind.RECOGNISED
 
 
 def coaching_profile_update(*, actor: Person, person: Person, **fields) -> CoachingProfile:
