@@ -8,7 +8,19 @@ from apps.goals.models import Goal, Layer
 
 from .helpers import log_in, serious_accessibility_problems
 
-EVERYONE = ["/", "/map/", "/my-goals/", "/my-goals/new/", "/check-in/", "/notifications/", "/preferences/"]
+EVERYONE = [
+    "/",
+    "/map/",
+    "/my-goals/",
+    "/my-goals/new/",
+    "/check-in/",
+    "/notifications/",
+    "/preferences/",
+    "/search/?q=sales",
+    "/one-on-ones/",
+    "/me/coaching/",
+    "/recognise/",
+]
 PAGES = {
     "lena": [*EVERYONE, "/strategy/", "/strategy/new/"],
     "marco": EVERYONE,
