@@ -197,3 +197,69 @@ def test_schema_and_docs_can_be_public(cast, settings):
         settings.PUBLIC_API_DOCS = False
         importlib.reload(goalcascade.urls)
         clear_url_caches()
+
+
+# DESIGN.md's "next additions" that exist now: each path, and the fields its answer carries.
+NEXT_ADDITIONS = {
+    "/api/v1/notifications/": {"id", "kind", "text", "url", "created", "read"},
+    "/api/v1/me/preferences/": {
+        "timezone",
+        "quiet_hours_start",
+        "quiet_hours_end",
+        "email_digest",
+        "checkin_reminders",
+    },
+    "/api/v1/goals/{id}/comments/": {"body"},
+    "/api/v1/goals/{id}/checkins/": set(),
+    "/api/v1/checkins/batch/": set(),
+    "/api/v1/notifications/{id}/read/": set(),
+    "/api/v1/notifications/read-all/": set(),
+    "/api/v1/one-on-ones/": {"id", "manager", "report", "cadence_days", "next_on"},
+    "/api/v1/one-on-ones/{id}/meetings/": {"id", "date", "agenda", "shared_notes", "action_items"},
+    "/api/v1/meetings/{id}/private-note/": {"body"},
+    "/api/v1/action-items/": {"id", "meeting", "owner", "text", "due", "done"},
+    "/api/v1/people/{id}/coaching-profile/": {
+        "communication",
+        "decisions",
+        "recognition",
+        "strengths",
+        "feedback_note",
+    },
+    "/api/v1/wins/": {"id", "kind", "goal", "person", "text", "created"},
+    "/api/v1/recognitions/": set(),
+}
+
+
+def _resolve(schema: dict, node: dict) -> dict:
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+    if node.get("type") == "array":
+        return _resolve(schema, node["items"])
+    if "results" in node.get("properties", {}):
+        return _resolve(schema, node["properties"]["results"])
+    return node
+
+
+def _path(schema: dict, path: str) -> dict:
+    """The schema's entry for `path`, whatever it calls the id parameter ({id}, {pk}…)."""
+    pattern = path.replace("{id}", "{}")
+    for candidate, entry in schema["paths"].items():
+        parts, wanted = candidate.split("/"), pattern.split("/")
+        if len(parts) == len(wanted) and all(
+            w == p or (w == "{}" and p.startswith("{")) for w, p in zip(wanted, parts, strict=True)
+        ):
+            return entry
+    raise AssertionError(f"{path} is not in the OpenAPI schema")
+
+
+@pytest.mark.parametrize("path", sorted(NEXT_ADDITIONS))
+def test_the_next_additions_are_in_the_schema_with_their_fields(schema, path):
+    entry = _path(schema, path)
+    wanted = NEXT_ADDITIONS[path]
+    if not wanted:
+        return
+    operation = entry.get("get") or entry.get("put") or entry.get("post")
+    responses = operation["responses"]
+    answer = next(responses[code] for code in ("200", "201") if code in responses)
+    properties = _resolve(schema, answer["content"]["application/json"]["schema"]).get("properties", {})
+    assert wanted <= set(properties), sorted(wanted - set(properties))
