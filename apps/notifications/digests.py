@@ -18,8 +18,6 @@ one; a relay that is down releases the claim and the task retries; the sweep sen
 Every mail carries a signed one-click unsubscribe link (RFC 8058 List-Unsubscribe and List-Unsubscribe-Post).
 """
 
-import logging
-import smtplib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -28,19 +26,17 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core.mail import absolute_url, render_mail
+from apps.core.mail import absolute_url, render_mail, send_claimed
 from apps.org.models import Person
 
 from . import services
 from .models import Digest, Notification, Preference, is_quiet
 
-logger = logging.getLogger(__name__)
 Outcome = Digest.Outcome
 BATCH_SIZE = 250  # digests per task: one SMTP connection each
 SWEEP_AFTER = timedelta(minutes=5)
@@ -152,30 +148,8 @@ def _enqueue(ids: list[int]) -> None:
 
 def digests_send(*, digest_ids: list[int]) -> int:
     """Send those of `digest_ids` still due, on one connection; how many went out. Running it again sends nothing
-    twice. An address the server refuses is recorded and skipped; any other SMTP or network error releases what
-    was not sent and raises (the task retries)."""
-    digests = _claim(digest_ids)
-    if not digests:
-        return 0
-    sent = 0
-    connection = get_connection()
-    try:
-        with connection:
-            for index, digest in enumerate(digests):
-                try:
-                    outcome = _send(digest, connection)
-                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
-                    logger.warning("Digest %s refused by the server: %s", digest.pk, exc)
-                    outcome = Outcome.REFUSED
-                except Exception:
-                    _release(digests[index:])
-                    raise
-                _finish(digest, outcome)
-                sent += outcome == Outcome.SENT
-    except (smtplib.SMTPException, OSError):  # opening or closing the connection
-        _release([digest for digest in digests if not digest.outcome])
-        raise
-    return sent
+    twice (apps.core.mail.send_claimed: a refused address is recorded and skipped, other errors retry)."""
+    return send_claimed(_claim(digest_ids), send=_send, finish=_finish, release=_release)
 
 
 def digests_send_due(*, now: datetime | None = None) -> int:

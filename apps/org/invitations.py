@@ -16,19 +16,17 @@ a password — cannot get in yet: an active one with an email address is *invita
 """
 
 import logging
-import smtplib
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
-from apps.core.mail import absolute_url, render_mail
+from apps.core.mail import absolute_url, render_mail, send_claimed
 
 from . import permissions, tokens
 from .models import AccountMail, Person
@@ -160,30 +158,8 @@ def _enqueue(ids: list[int]) -> None:
 
 def account_mails_send(*, mail_ids: list[int]) -> int:
     """Send those of `mail_ids` still due, on one connection; how many went out. Running it again sends nothing
-    twice. An address the server refuses is recorded and skipped; any other SMTP or network error releases what
-    was not sent and raises (the task retries)."""
-    mails = _claim(mail_ids)
-    if not mails:
-        return 0
-    sent = 0
-    connection = get_connection()
-    try:
-        with connection:
-            for index, mail in enumerate(mails):
-                try:
-                    outcome = _send(mail, connection)
-                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
-                    logger.warning("Mail %s refused by the server: %s", mail.pk, exc)
-                    outcome = Outcome.REFUSED
-                except Exception:
-                    _release(mails[index:])
-                    raise
-                _finish(mail, outcome)
-                sent += outcome == Outcome.SENT
-    except (smtplib.SMTPException, OSError):  # opening or closing the connection
-        _release([mail for mail in mails if not mail.outcome])
-        raise
-    return sent
+    twice (apps.core.mail.send_claimed: a refused address is recorded and skipped, other errors retry)."""
+    return send_claimed(_claim(mail_ids), send=_send, finish=_finish, release=_release)
 
 
 def account_mails_send_due(*, now=None) -> int:
