@@ -27,11 +27,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core.mail import absolute_url, render_mail, send_claimed
+from apps.core import outbox
+from apps.core.mail import absolute_url, render_mail
 from apps.org.models import Person
 
 from . import services
@@ -147,37 +148,15 @@ def _enqueue(ids: list[int]) -> None:
 
 
 def digests_send(*, digest_ids: list[int]) -> int:
-    """Send those of `digest_ids` still due, on one connection; how many went out. Running it again sends nothing
-    twice (apps.core.mail.send_claimed: a refused address is recorded and skipped, other errors retry)."""
-    return send_claimed(_claim(digest_ids), send=_send, finish=_finish, release=_release)
+    """Send those of `digest_ids` still due, on one connection; how many went out (apps.core.outbox.send: nothing
+    twice, a refused address recorded and skipped, other errors retried)."""
+    return outbox.send(Digest, digest_ids, send_one=_send, related=("person", "person__notification_preference"))
 
 
 def digests_send_due(*, now: datetime | None = None) -> int:
     """Send every digest waiting longer than SWEEP_AFTER (its task was lost); how many went out."""
-    now = now or timezone.now()
-    stale_claim = now - timedelta(seconds=Digest.CLAIM_SECONDS)
-    due = Digest.objects.filter(finished_at__isnull=True, created__lt=now - SWEEP_AFTER).filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale_claim)
-    )
-    ids = list(due.order_by("created").values_list("pk", flat=True)[: BATCH_SIZE * 40])
+    ids = outbox.waiting_ids(Digest, now=now or timezone.now(), older_than=SWEEP_AFTER, limit=BATCH_SIZE * 40)
     return sum(digests_send(digest_ids=ids[i : i + BATCH_SIZE]) for i in range(0, len(ids), BATCH_SIZE))
-
-
-def _claim(digest_ids: list[int]) -> list[Digest]:
-    now = timezone.now()
-    free = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - timedelta(seconds=Digest.CLAIM_SECONDS))
-    Digest.objects.filter(free, pk__in=digest_ids, finished_at__isnull=True).update(claimed_at=now)
-    digests = Digest.objects.filter(pk__in=digest_ids, claimed_at=now, finished_at__isnull=True)
-    return list(digests.select_related("person", "person__notification_preference").order_by("pk"))
-
-
-def _release(digests: list[Digest]) -> None:
-    Digest.objects.filter(pk__in=[d.pk for d in digests], finished_at__isnull=True).update(claimed_at=None)
-
-
-def _finish(digest: Digest, outcome: str) -> None:
-    digest.outcome = outcome
-    Digest.objects.filter(pk=digest.pk).update(outcome=outcome, finished_at=timezone.now())
 
 
 def _send(digest: Digest, connection) -> str:

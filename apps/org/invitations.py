@@ -26,7 +26,8 @@ from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
-from apps.core.mail import absolute_url, render_mail, send_claimed
+from apps.core import outbox
+from apps.core.mail import absolute_url, render_mail
 
 from . import permissions, tokens
 from .models import AccountMail, Person
@@ -157,38 +158,15 @@ def _enqueue(ids: list[int]) -> None:
 
 
 def account_mails_send(*, mail_ids: list[int]) -> int:
-    """Send those of `mail_ids` still due, on one connection; how many went out. Running it again sends nothing
-    twice (apps.core.mail.send_claimed: a refused address is recorded and skipped, other errors retry)."""
-    return send_claimed(_claim(mail_ids), send=_send, finish=_finish, release=_release)
+    """Send those of `mail_ids` still due, on one connection; how many went out (apps.core.outbox.send: nothing
+    twice, a refused address recorded and skipped, other errors retried)."""
+    return outbox.send(AccountMail, mail_ids, send_one=_send, related=("person", "requested_by"))
 
 
 def account_mails_send_due(*, now=None) -> int:
     """Send every mail waiting longer than SWEEP_AFTER (its task was lost); how many went out."""
-    now = now or timezone.now()
-    stale_claim = now - timedelta(seconds=AccountMail.CLAIM_SECONDS)
-    due = AccountMail.objects.filter(finished_at__isnull=True, created__lt=now - SWEEP_AFTER).filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale_claim)
-    )
-    ids = list(due.order_by("created").values_list("pk", flat=True)[: BATCH_SIZE * 40])
+    ids = outbox.waiting_ids(AccountMail, now=now or timezone.now(), older_than=SWEEP_AFTER, limit=BATCH_SIZE * 40)
     return sum(account_mails_send(mail_ids=ids[i : i + BATCH_SIZE]) for i in range(0, len(ids), BATCH_SIZE))
-
-
-def _claim(mail_ids: list[int]) -> list[AccountMail]:
-    """Mark the unsent, unclaimed (or stale-claimed) ones as ours; another worker's claim is left alone."""
-    now = timezone.now()
-    free = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - timedelta(seconds=AccountMail.CLAIM_SECONDS))
-    AccountMail.objects.filter(free, pk__in=mail_ids, finished_at__isnull=True).update(claimed_at=now)
-    mails = AccountMail.objects.filter(pk__in=mail_ids, claimed_at=now, finished_at__isnull=True)
-    return list(mails.select_related("person", "requested_by").order_by("pk"))
-
-
-def _release(mails: list[AccountMail]) -> None:
-    AccountMail.objects.filter(pk__in=[mail.pk for mail in mails], finished_at__isnull=True).update(claimed_at=None)
-
-
-def _finish(mail: AccountMail, outcome: str) -> None:
-    mail.outcome = outcome
-    AccountMail.objects.filter(pk=mail.pk).update(outcome=outcome, finished_at=timezone.now())
 
 
 def place_changed_notice(*, actor: Person | None, person: Person, changes: dict) -> None:
