@@ -189,16 +189,7 @@ class GoalViewSet(
     @action(detail=True, methods=["get", "post"], filter_backends=())
     def checkins(self, request: Request, pk=None) -> Response:
         goal = self.get_object()
-        if request.method == "POST":
-            serializer = GoalCheckInSerializer(
-                data=request.data, context={**self.get_serializer_context(), "goal": goal}
-            )
-            serializer.is_valid(raise_exception=True)
-            serializer.save()
-            return Response(serializer.data, status=status.HTTP_201_CREATED)
-        page = self.paginate_queryset(goal.checkins.order_by("-created", "-id"))
-        context = {**self.get_serializer_context(), **reflection_context(request.user, goal)}
-        return self.get_paginated_response(GoalCheckInSerializer(page, many=True, context=context).data)
+        return checkins_answer(self, request, GoalCheckInSerializer, goal.checkins.all(), goal=goal)
 
     @extend_schema(
         summary="Who read your reflection",
@@ -228,14 +219,15 @@ class GoalViewSet(
 
 
 def checkins_answer(view, request: Request, serializer_class, checkins, **target) -> Response:
-    """A check-in history (GET, newest first, paginated) or a new check-in on `target` (POST: 201)."""
+    """A check-in history (GET, newest first, paginated) or a new check-in on `target` (POST: 201); `target` is
+    `goal=` (a check-in on the goal itself) or `metric=`."""
     if request.method == "POST":
         serializer = serializer_class(data=request.data, context={**view.get_serializer_context(), **target})
         serializer.is_valid(raise_exception=True)
         serializer.save()
         return Response(serializer.data, status=status.HTTP_201_CREATED)
     page = view.paginate_queryset(checkins.order_by("-created", "-id"))
-    goal = target["metric"].goal
+    goal = target["goal"] if "goal" in target else target["metric"].goal
     context = {**view.get_serializer_context(), **reflection_context(request.user, goal)}
     return view.get_paginated_response(serializer_class(page, many=True, context=context).data)
 
