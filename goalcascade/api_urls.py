@@ -1,6 +1,6 @@
 """The REST API, under /api/v1/ (see DESIGN.md, "The REST API contract")."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from apps.core.api.views import not_found
@@ -42,6 +42,12 @@ urlpatterns = [
     path("wins/", WinListView.as_view(), name="wins"),
     path("recognitions/", RecognitionView.as_view(), name="recognitions"),
     *router.urls,
+    # Each app's own routes beside the router's (issue 14: links, carry-over, proposals, reviews, templates…).
+    path("", include("apps.goals.api.urls")),
+    path("", include("apps.proposals.api.urls")),
+    path("", include("apps.reviews.api.urls")),
+    path("", include("apps.goal_templates.api.urls")),
+    path("", include("apps.reports.api.urls")),
     # Anything else under /api/v1/ is a JSON 404, like every other API error (not the site's HTML page).
     re_path(r"", not_found),
 ]

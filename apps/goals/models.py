@@ -103,6 +103,10 @@ class Goal(MPTTModel):
     identity = models.TextField(blank=True)
     motivation = models.CharField(max_length=16, choices=Motivation.choices, blank=True, default="")
     archived_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    # Set by a carry-over (apps.goals.carryover): the goal of an earlier cycle this one continues.
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="carried_into", editable=False
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -307,3 +311,38 @@ class GoalComment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment by {self.author} on goal #{self.goal_id}"
+
+
+class GoalLink(models.Model):
+    """A secondary tie between two goals beside the cascade parent (DESIGN.md "Link").
+
+    `contributes` counts the source's progress in the target's rollup with `weight`, beside the target's children;
+    `supports` is shown, never counted. The rules (no self, no ancestor or descendant, no loop through other links,
+    one link per pair) live in apps.goals.links, the only writer.
+    """
+
+    class Kind(models.TextChoices):
+        CONTRIBUTES = "contributes", "Contributes to"
+        SUPPORTS = "supports", "Supports"
+
+    source = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="links_out")
+    target = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="links_in")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    weight = models.FloatField(default=1.0, validators=[MinValueValidator(0.0)])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("source", "id")
+        indexes = [models.Index(fields=("target", "kind"))]
+        constraints = [
+            models.UniqueConstraint(fields=("source", "target"), name="goal_link_one_per_pair"),
+            models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="goal_link_not_to_itself"),
+            models.CheckConstraint(condition=models.Q(weight__gte=0), name="goal_link_weight_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Goal #{self.source_id} {self.kind} goal #{self.target_id}"

@@ -16,7 +16,7 @@ from apps.goals.charts import history_chart
 from apps.goals.models import CheckIn, Metric
 from apps.org.models import Unit
 
-from .. import permissions, picker, selectors, services
+from .. import panels, permissions, picker, selectors, services
 from ..forms import (
     CheckInForm,
     GoalCheckInForm,
@@ -94,6 +94,7 @@ def goal_detail(request, pk: int):
         "goal_checkins": list(goal.checkins.filter(metric__isnull=True).select_related("author")[:10]),
         "show_reflections": permissions.checkin_reflection_visible(request.user, goal),
         **comments_context(goal),
+        "panels": panels.render_panels(request, goal),
     }
     return render(request, "goals/goal_detail.html", context)
 

@@ -1,0 +1,4 @@
+"""Pages of apps.proposals."""
+
+app_name = "proposals"
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API routes of apps.reviews, included under /api/v1/ by goalcascade.api_urls."""
+
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Pages of apps.reviews."""
+
+app_name = "reviews"
+urlpatterns: list = []
