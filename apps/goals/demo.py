@@ -37,6 +37,17 @@ LOGINS = (
 )
 
 
+# What the apps above goals add to the demo (pending proposals, a template…): each registers a function of the
+# seeding day in its AppConfig.ready(), run after the cascade is in place. Goals never imports them.
+_extras: list = []
+
+
+def register_demo_extra(extra) -> None:
+    """Run `extra(today)` at the end of seed_demo, in registration order (registering twice changes nothing)."""
+    if extra not in _extras:
+        _extras.append(extra)
+
+
 def demo_exists() -> bool:
     return Person.objects.filter(username="lena").exists()
 
@@ -52,6 +63,8 @@ def seed_demo(today: date | None = None) -> None:
         year, quarter = _cycles(today)
     just_set = _cascade(units, people, Plan(year, quarter, today))
     _spread_history(today, just_set)
+    for extra in _extras:
+        extra(today)
     rollup.recompute_all()  # the backdated check-ins make each goal's last activity: carry it up the cascade
 
 
