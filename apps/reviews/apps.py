@@ -5,3 +5,17 @@ class ReviewsConfig(AppConfig):
     name = "apps.reviews"
     label = "reviews"
     verbose_name = "Reviews"
+
+    def ready(self) -> None:
+        from apps.core import history
+
+        from .models import Review
+
+        # A review's reflection is its owner's words: the change log shows them to the owner alone.
+        history.register_private_fields(Review, ("reflection",), _review_owner)
+
+
+def _review_owner(review_id: int) -> int | None:
+    from .models import Review
+
+    return Review.objects.filter(pk=review_id).values_list("goal__owner_id", flat=True).first()
