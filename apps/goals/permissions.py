@@ -207,3 +207,17 @@ def can_record_goal_checkin(person, goal: Goal) -> bool:
 def can_record_checkin(person, metric: Metric) -> bool:
     """Whoever may change the metric, and the owner of its goal ("check-ins on metrics they own")."""
     return metric.goal.owner_id == getattr(person, "pk", None) or can_change_metric(person, metric)
+
+
+# --- Links (apps.goals.links) --------------------------------------------------------------
+
+
+def visible_links_q(person, prefix: str = "") -> Q:
+    """The links `person` may see: both their goals visible to them."""
+    return visible_goals_q(person, prefix=f"{prefix}source__") & visible_goals_q(person, prefix=f"{prefix}target__")
+
+
+def can_change_link(person, *, source: Goal, target: Goal) -> bool:
+    """Create, change or remove a link from `source` to `target`: whoever may change the source and may see the
+    target (the link says something about the source's work; the target only receives it)."""
+    return can_change_goal(person, source) and can_view_goal(person, target)

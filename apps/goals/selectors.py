@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import permissions
-from .models import CheckIn, Goal, GoalStatus, Layer, ProgressSource, ReflectionRead
+from .models import CheckIn, Goal, GoalLink, GoalStatus, Layer, ProgressSource, ReflectionRead
 from .progress import carries_no_weight, health, is_stale
 
 
@@ -179,3 +179,44 @@ def visible_reflections(viewer, person, limit: int = 10) -> list[CheckIn]:
     checkins = CheckIn.objects.filter(goal__owner=person).exclude(reflection="")
     checkins = checkins.filter(permissions.visible_goals_q(viewer, prefix="goal__"))
     return list(checkins.select_related("goal", "metric", "author").order_by("-created", "-id")[:limit])
+
+
+# --- Links (DESIGN.md "Link") ---------------------------------------------------------------
+
+
+def upward_sql(count: int, *, link_kinds: tuple[str, ...] | None) -> str:
+    """SQL for the ids of `count` goals (placeholders) and of every goal above them, going up through `parent` and
+    through links from source to target (`link_kinds`: those kinds only; None: every kind). Params: the ids, then
+    the kinds. Index lookups per step, so O(what is reached)."""
+    goals, links = Goal._meta.db_table, GoalLink._meta.db_table
+    placeholders = ", ".join(["%s"] * count)
+    kinds = ""
+    if link_kinds is not None:
+        kinds = f" WHERE kind IN ({', '.join(['%s'] * len(link_kinds))})"
+    edges = (
+        f"SELECT id AS from_id, parent_id AS up_id FROM {goals} WHERE parent_id IS NOT NULL "
+        f"UNION ALL SELECT source_id, target_id FROM {links}{kinds}"
+    )
+    return (
+        f"WITH RECURSIVE up(id) AS (SELECT id FROM {goals} WHERE id IN ({placeholders}) "
+        f"UNION SELECT e.up_id FROM up JOIN ({edges}) e ON e.from_id = up.id) SELECT id FROM up"
+    )
+
+
+def links_for_goals(goal_ids, *, kinds: tuple[str, ...] | None = None) -> list[GoalLink]:
+    """Every link whose source or target is one of `goal_ids` (one query, both goals loaded), source then id order.
+    Not filtered by who may see what: callers pass goals the viewer may see and keep links whose other end they may
+    see too (`links_visible_to`), or use it where everything is visible."""
+    ids = list(goal_ids)
+    if not ids:
+        return []
+    qs = GoalLink.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids))
+    if kinds is not None:
+        qs = qs.filter(kind__in=kinds)
+    return list(qs.select_related("source", "target").order_by("source_id", "id"))
+
+
+def links_visible_to(person, queryset: QuerySet[GoalLink] | None = None) -> QuerySet[GoalLink]:
+    """Links both of whose goals `person` may see."""
+    queryset = GoalLink.objects.all() if queryset is None else queryset
+    return queryset.filter(permissions.visible_links_q(person))
