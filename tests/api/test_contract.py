@@ -227,6 +227,8 @@ NEXT_ADDITIONS = {
     },
     "/api/v1/wins/": {"id", "kind", "goal", "person", "text", "created"},
     "/api/v1/recognitions/": set(),
+    "/api/v1/reports/xmatrix/": set(),
+    "/api/v1/reports/calibration/": set(),
 }
 
 
