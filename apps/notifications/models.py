@@ -27,6 +27,7 @@ class Notification(models.Model):
         GOAL_CHANGED = "goal_changed", "Your goal was changed"
         OFF_TRACK_BELOW = "off_track_below", "A goal under yours is off track"
         PROPOSAL_WAITING = "proposal_waiting", "A proposal waits for you"
+        PROPOSAL_ANSWERED = "proposal_answered", "Your proposal was answered"
         REVIEW_WAITING = "review_waiting", "A review waits for you"
         ESCALATION = "escalation", "Someone in your team missed their check-ins"
         ONE_ON_ONE = "one_on_one", "A 1:1 is coming up"
