@@ -53,6 +53,8 @@ def cycle_update(*, actor, cycle: Cycle, **fields) -> Cycle:
     _check_inner_cycles_fit(cycle)
     if "parent" in changes:
         hooks.check_move(cycle)
+    if "status" in changes and cycle.status == Cycle.Status.CLOSED:
+        hooks.check_close(cycle, "status")
     cycle.save()
     record_change(actor=actor, obj=cycle, action=ObjectChange.Action.UPDATE, changes=changes)
     return cycle
@@ -65,3 +67,18 @@ def _check_inner_cycles_fit(cycle: Cycle) -> None:
         raise ValidationError(
             {field: f"{outside} ({outside.start} – {outside.end}) sits inside this cycle and must stay within it."}
         )
+
+
+@transaction.atomic
+def cycle_close(*, actor, cycle: Cycle) -> Cycle:
+    """Close a cycle once every registered close check agrees (apps.reviews: every goal that ran in it is reviewed or
+    carried over); the problems are named otherwise. Closing a closed cycle changes nothing."""
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.status == Cycle.Status.CLOSED:
+        return cycle
+    hooks.check_close(cycle, "non_field_errors")
+    before = cycle.status
+    cycle.status = Cycle.Status.CLOSED
+    cycle.save(update_fields=["status"])
+    record_change(actor=actor, obj=cycle, action=ObjectChange.Action.UPDATE, changes={"status": [before, cycle.status]})
+    return cycle

@@ -8,8 +8,13 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.core import history
+        from apps.cycles import hooks
 
+        from . import closing
         from .models import Review
+
+        # Cycles may not know reviews (the apps depend one way): reviews tell cycles what closing asks.
+        hooks.register_close_check(closing.close_problems)
 
         # A review's reflection is its owner's words: the change log shows them to the owner alone.
         history.register_private_fields(Review, ("reflection",), _review_owner)
