@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pages, views
 
 app_name = "reports"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("alignment/print/", views.alignment_print, name="alignment-print"),
     path("alignment/exports/", views.export_create, name="export-create"),
     path("alignment/exports/<int:pk>/", views.export_status, name="export"),
+    path("xmatrix/", pages.xmatrix_page, name="xmatrix"),
+    path("reports/calibration/", pages.calibration_page, name="calibration"),
 ]

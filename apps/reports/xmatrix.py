@@ -20,6 +20,7 @@ from enum import IntEnum
 from apps.cycles.models import Cycle
 from apps.goals.models import Goal, GoalLink, Layer, Metric
 from apps.goals.permissions import visible_goals_q
+from apps.goals.selectors import links_for_goals
 
 from .scope import cycles_in_scope
 
@@ -134,13 +135,13 @@ def _own_ties(translational: dict[int, Goal], intent_ids: set[int]) -> dict[int,
     for goal in translational.values():
         if goal.parent_id in intent_ids:
             own[goal.pk][goal.parent_id] = Strength.STRONG
-    links = GoalLink.objects.filter(source_id__in=list(translational), target_id__in=list(intent_ids)).values_list(
-        "source_id", "target_id", "kind"
-    )
-    for source_id, target_id, kind in links:
-        strength = STRENGTH_OF_LINK.get(kind)
-        if strength is not None and own[source_id].get(target_id, 0) < strength:
-            own[source_id][target_id] = strength
+    for link in links_for_goals(intent_ids, kinds=tuple(STRENGTH_OF_LINK)):
+        # Both ends must be shown (and so visible to the viewer): a translational source, an intent target.
+        if link.source_id not in own or link.target_id not in intent_ids:
+            continue
+        strength = STRENGTH_OF_LINK[link.kind]
+        if own[link.source_id].get(link.target_id, 0) < strength:
+            own[link.source_id][link.target_id] = strength
     return own
 
 
