@@ -79,3 +79,11 @@ def can_sign_off(person, review: Review) -> bool:
     if access is None or goal.owner_id == person.pk:
         return False
     return access.is_admin or access.manages(goal.owner_id, _owner_unit_id(goal))
+
+
+def reflection_visible_in_list(person, review: Review) -> bool:
+    """reflection_visible for a review already known to be visible (from reviews_visible_to, which annotates
+    `owner_unit_id`): no query beyond what Access keeps for the request."""
+    goal = review.goal
+    unit_id = review.__dict__["owner_unit_id"] if "owner_unit_id" in review.__dict__ else goal.owner.unit_id
+    return goal_permissions.owner_privacy_lifted(person, goal.owner_id, unit_id)
