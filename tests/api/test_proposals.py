@@ -303,3 +303,9 @@ def test_the_list_costs_the_same_few_queries_for_many_proposals(cast, as_role, d
     with django_assert_max_num_queries(8):
         response = client.get("/api/v1/proposals/")
     assert response.json()["count"] == 15
+
+
+def test_accept_many_names_a_bad_id_in_a_flat_message(cast, as_role):
+    response = as_role("manager").post("/api/v1/proposals/accept-many/", {"ids": [1, "x"]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["ids"] == ["Item 2: A valid integer is required."]

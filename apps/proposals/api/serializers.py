@@ -127,8 +127,21 @@ class RequiredCommentSerializer(serializers.Serializer):
     )
 
 
+class FlatListField(serializers.ListField):
+    """A list whose bad items are named in flat messages ("Item 2: …"), keeping the API's {field: [messages]}."""
+
+    def run_child_validation(self, data):
+        try:
+            return super().run_child_validation(data)
+        except serializers.ValidationError as exc:
+            messages = [
+                f"Item {int(index) + 1}: {message}" for index, errors in exc.detail.items() for message in errors
+            ]
+            raise serializers.ValidationError(messages) from None
+
+
 class AcceptManySerializer(serializers.Serializer):
-    ids = serializers.ListField(
+    ids = FlatListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         allow_empty=False,
         max_length=MAX_BULK,
