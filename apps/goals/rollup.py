@@ -1,15 +1,18 @@
 """The rollup engine: keeps every goal's stored progress figures true.
 
-Incremental path: `recompute_goals(ids)` recomputes the given goals and their ancestors
-only — each from its own metrics and its children's stored progress, never by deltas —
-so running it twice changes nothing the second time. It costs a constant number of
-queries whatever the depth (read the path, its metrics, its children; write what changed).
+Incremental path: `recompute_goals(ids)` recomputes the given goals and what is above them
+only — their ancestors and, transitively, the targets of `contributes` links (DESIGN.md
+"Progress") and theirs — each from its own metrics and the stored progress of what it counts
+(children, contributing sources), never by deltas, so running it twice changes nothing the
+second time. It costs a constant number of queries whatever the depth (read the path, its
+metrics, its inputs; write what changed). The path is computed in a topological order of
+what feeds what (child → parent, source → target), which apps.goals.links keeps acyclic.
 
 Full path: `recompute_all()` recomputes every goal bottom-up in one pass, for repair.
 Both call `progress.compute_goal` on the same inputs, so they agree exactly.
 """
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable
 
 from django.db import connection, transaction
@@ -19,8 +22,9 @@ from apps.core.bulk import bulk_update_rows
 from apps.goals.models import Metric
 
 from . import tree
-from .models import Goal, GoalStatus, Layer
+from .models import Goal, GoalLink, GoalStatus, Layer
 from .progress import compute_goal, counts_for_parent, last_activity, metric_progress
+from .selectors import upward_sql
 
 FIGURES = ("measured_progress", "rollup_progress", "progress")
 # What the rollup stores: the figures, and how fresh the goal is (DESIGN.md "Progress": a goal without metrics of
@@ -42,7 +46,8 @@ COMPUTE_FIELDS = (
 
 
 def recompute_goals(goal_ids: Iterable[int]) -> int:
-    """Recompute `goal_ids` and all their ancestors. Returns how many goals changed."""
+    """Recompute `goal_ids` and every goal above them (parents, and targets of `contributes` links, transitively).
+    Returns how many goals changed."""
     ids = sorted(set(goal_ids))
     if not ids:
         return 0
@@ -51,55 +56,47 @@ def recompute_goals(goal_ids: Iterable[int]) -> int:
         if not path:
             return 0
         metrics = _metric_pairs(path.keys())
-        children = _children_rows(path.keys())
-        changed = _compute_bottom_up(path, metrics, children)
+        inputs = _input_rows(path.keys())
+        changed = _compute_bottom_up(path, metrics, inputs)
         write_figures(changed)
     return len(changed)
 
 
 def _lock_path(ids: list[int]) -> dict[int, dict]:
-    """The goals and their ancestors, locked (in id order) against a concurrent rollup of the same path.
+    """The goals and every goal above them, locked (in id order) against a concurrent rollup of the same path.
 
-    The cascade trees involved are locked first, as a tree write would (see tree.lock_cascade_trees).
-    A goal may move to another tree between the first read and the lock: the locked rows tell, and
-    the missing tree is locked too before reading again.
+    The cascade trees involved are locked first, as a tree write would (see tree.lock_cascade_trees), all at once in
+    ascending order: the path is read once unlocked to learn them. A goal may move (or a link appear) between that
+    read and the lock: the locked rows tell, and the missing trees are locked too before reading again.
     """
     held: set[int] = set()
-    wanted = tree.cascade_trees_of(ids)
+    wanted = _cascade_trees_in(Goal.objects.filter(pk__in=_path_ids(ids)).order_by().values("layer", "tree_id"))
     while True:
         tree.lock_cascade_trees(wanted - held)
         held |= wanted
         path = {row["pk"]: row for row in _path_for_update(ids)}
-        wanted = _cascade_trees_in(path, ids)
+        wanted = _cascade_trees_in(path.values())
         if wanted <= held or connection.vendor != "postgresql":
             return path
 
 
-def _path_sql(count: int) -> str:
-    """The ids of the given goals and of all their ancestors, up the `parent` links (index lookups, O(depth))."""
-    table = Goal._meta.db_table
-    placeholders = ", ".join(["%s"] * count)
-    return (
-        f"WITH RECURSIVE path(id) AS (SELECT id FROM {table} WHERE id IN ({placeholders}) "
-        f"UNION SELECT g.parent_id FROM {table} g JOIN path ON g.id = path.id WHERE g.parent_id IS NOT NULL) "
-        f"SELECT id FROM path"
-    )
+def _path_ids(ids: list[int]) -> RawSQL:
+    """The given goals and all above them: up the `parent` links and from source to target along `contributes`
+    links (index lookups, O(path))."""
+    kinds = (GoalLink.Kind.CONTRIBUTES,)
+    return RawSQL(upward_sql(len(ids), link_kinds=kinds), [*ids, *kinds])
 
 
 def _path_for_update(ids: list[int]):
-    path_ids = RawSQL(_path_sql(len(ids)), ids)
-    return Goal.objects.filter(pk__in=path_ids).order_by("pk").select_for_update().values(*COMPUTE_FIELDS, "tree_id")
+    return (
+        Goal.objects.filter(pk__in=_path_ids(ids)).order_by("pk").select_for_update().values(*COMPUTE_FIELDS, "tree_id")
+    )
 
 
-def _cascade_trees_in(path: dict[int, dict], ids: list[int]) -> set[int]:
-    trees = set()
-    for pk in ids:
-        row = path.get(pk)
-        if row is not None and row["layer"] == Layer.PERSONAL:
-            row = path.get(row["parent_id"])
-        if row is not None:
-            trees.add(row["tree_id"])
-    return trees
+def _cascade_trees_in(rows: Iterable[dict]) -> set[int]:
+    """The cascade trees of a path's rows. A personal goal is a one-node tree of its own, and its parent (the cascade
+    tree it hangs off) is on the path too."""
+    return {row["tree_id"] for row in rows if row["layer"] != Layer.PERSONAL}
 
 
 def _metric_pairs(goal_ids: Iterable[int]) -> dict[int, list[tuple[float, float]]]:
@@ -114,40 +111,67 @@ def _metric_pairs(goal_ids: Iterable[int]) -> dict[int, list[tuple[float, float]
     return pairs
 
 
-def _children_rows(goal_ids: Iterable[int]) -> dict[int, list[tuple]]:
-    """Counted children (not cancelled, not archived) of each goal: (id, weight, stored progress, last activity)."""
-    rows = (
-        Goal.objects.filter(parent_id__in=list(goal_ids), archived_at__isnull=True)
+def _input_rows(goal_ids: Iterable[int]) -> dict[int, list[tuple]]:
+    """What each goal's rollup counts (one query): its children and the sources of its `contributes` links that count
+    (not cancelled, not archived), each as (id, weight, stored progress, last activity) — a link's weight for a
+    contributing source."""
+    ids = list(goal_ids)
+    children = (
+        Goal.objects.filter(parent_id__in=ids, archived_at__isnull=True)
         .exclude(status=GoalStatus.CANCELLED)
         .order_by()
         .values_list("parent_id", "pk", "weight", "progress", "last_activity_at")
     )
+    contributions = (
+        GoalLink.objects.filter(target_id__in=ids, kind=GoalLink.Kind.CONTRIBUTES, source__archived_at__isnull=True)
+        .exclude(source__status=GoalStatus.CANCELLED)
+        .order_by()
+        .values_list("target_id", "source_id", "weight", "source__progress", "source__last_activity_at")
+    )
     out = defaultdict(list)
-    for parent_id, pk, weight, progress, active_at in rows:
-        out[parent_id].append((pk, weight, progress, active_at))
+    for goal_id, pk, weight, progress, active_at in children.union(contributions, all=True):
+        out[goal_id].append((pk, weight, progress, active_at))
     return out
 
 
-def _depth(row: dict, path: dict[int, dict]) -> int:
-    if row["layer"] != Layer.PERSONAL:
-        return row["level"]
-    parent = path.get(row["parent_id"])
-    return parent["level"] + 1 if parent else 0
+def _bottom_up_order(goals: dict[int, dict], inputs: dict[int, list[tuple]]) -> list[dict]:
+    """The goals in a topological order of what feeds what (child → parent, source → target): every goal after all
+    the goals among `goals` it counts. The links' rules keep that graph acyclic; should a loop slip in anyway, its
+    goals come last rather than never."""
+    waiting = {pk: 0 for pk in goals}
+    feeds = defaultdict(list)
+    for pk in goals:
+        for fed_by, *_ in inputs.get(pk, ()):
+            if fed_by in goals and fed_by != pk:
+                waiting[pk] += 1
+                feeds[fed_by].append(pk)
+    ready = deque(pk for pk in sorted(goals) if waiting[pk] == 0)
+    order = []
+    while ready:
+        pk = ready.popleft()
+        order.append(pk)
+        for above in feeds[pk]:
+            waiting[above] -= 1
+            if waiting[above] == 0:
+                ready.append(above)
+    done = set(order)
+    order += [pk for pk in sorted(goals) if pk not in done]
+    return [goals[pk] for pk in order]
 
 
-def _compute_bottom_up(goals: dict[int, dict], metrics: dict, children: dict) -> list[dict]:
-    """Recompute `goals` deepest first; returns the rows whose figures changed (updated in place).
+def _compute_bottom_up(goals: dict[int, dict], metrics: dict, inputs: dict) -> list[dict]:
+    """Recompute `goals`, each after what it counts; returns the rows whose figures changed (updated in place).
 
-    `children[pk]` lists a goal's counted children as (id, weight, stored progress, stored last activity); a
-    child that is itself in `goals` contributes its freshly computed figures instead.
+    `inputs[pk]` lists what a goal's rollup counts — its counted children and contributing sources — as (id, weight,
+    stored progress, stored last activity); one that is itself in `goals` contributes its freshly computed figures.
     """
     changed = []
-    for row in sorted(goals.values(), key=lambda r: _depth(r, goals), reverse=True):
+    for row in _bottom_up_order(goals, inputs):
         kids = [
-            (goals[pk]["weight"], goals[pk]["progress"], goals[pk]["last_activity_at"])
+            (weight, goals[pk]["progress"], goals[pk]["last_activity_at"])
             if pk in goals
             else (weight, progress, active_at)
-            for pk, weight, progress, active_at in children[row["pk"]]
+            for pk, weight, progress, active_at in inputs.get(row["pk"], ())
         ]
         own_metrics = metrics.get(row["pk"], [])
         figures = compute_goal(
@@ -181,13 +205,22 @@ def recompute_all() -> int:
         _recompute_metric_progress()
         goals = {row["pk"]: row for row in Goal.objects.values(*COMPUTE_FIELDS).iterator(chunk_size=10000)}
         metrics = _metric_pairs_all()
-        children: dict[int, list[tuple]] = defaultdict(list)
+        inputs: dict[int, list[tuple]] = defaultdict(list)
         for row in goals.values():
             if row["parent_id"] and counts_for_parent(row["status"], row["archived_at"] is not None):
-                children[row["parent_id"]].append((row["pk"], row["weight"], row["progress"], row["last_activity_at"]))
-        changed = _compute_bottom_up(goals, metrics, children)
+                inputs[row["parent_id"]].append((row["pk"], row["weight"], row["progress"], row["last_activity_at"]))
+        for source_id, target_id, weight in _contributes_all():
+            source = goals[source_id]
+            if counts_for_parent(source["status"], source["archived_at"] is not None):
+                inputs[target_id].append((source_id, weight, source["progress"], source["last_activity_at"]))
+        changed = _compute_bottom_up(goals, metrics, inputs)
         write_figures(changed)
     return len(changed)
+
+
+def _contributes_all():
+    links = GoalLink.objects.filter(kind=GoalLink.Kind.CONTRIBUTES).order_by()
+    return links.values_list("source_id", "target_id", "weight").iterator(chunk_size=10000)
 
 
 def _metric_pairs_all() -> dict[int, list[tuple[float, float]]]:

@@ -227,7 +227,8 @@ def goal_archive(*, actor: Person | None, goal: Goal) -> Goal:
     goal.archived_at = timezone.now()
     goal.save(update_fields=["archived_at", "updated"])
     record_change(actor=actor, obj=goal, action=ObjectChange.Action.ARCHIVE)
-    mark_dirty([goal.parent_id])
+    # The goal itself too: the rollup's path from it reaches its parent and the targets of its `contributes` links.
+    mark_dirty([goal.pk, goal.parent_id])
     _tell(goal=goal, actor=actor, action="archived")
     return goal
 

@@ -6,9 +6,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apps.goals import rollup, services
+from apps.goals import links, rollup, services
 from apps.goals import services as metric_services
-from apps.goals.models import Goal, GoalStatus, Layer, Metric, ProgressSource
+from apps.goals.models import Goal, GoalLink, GoalStatus, Layer, Metric, ProgressSource
 from apps.goals.rules import ALLOWED_PARENT_LAYERS
 from tests.factories import CycleFactory, GoalFactory, MetricFactory, PersonFactory, UnitFactory
 
@@ -45,6 +45,8 @@ def build(data, commit, cycle, unit, owner) -> None:
                     manual_progress=data.draw(st.sampled_from([None, 0.2, 0.7, 1.0])),
                 )
             )
+    for _ in range(data.draw(st.integers(0, 4), label="links")):
+        add_link(data, commit, goals)
     for goal in data.draw(st.lists(st.sampled_from(goals), max_size=6)):
         with commit():
             MetricFactory(
@@ -56,14 +58,58 @@ def build(data, commit, cycle, unit, owner) -> None:
             )
 
 
+def add_link(data, commit, goals) -> None:
+    """A random link through apps.goals.links: the ones its rules refuse (a loop, an ancestor…) change nothing."""
+    source, target = data.draw(st.sampled_from(goals)), data.draw(st.sampled_from(goals))
+    with commit():
+        try:
+            links.link_create(
+                actor=None,
+                source=source,
+                target=target,
+                kind=data.draw(st.sampled_from(GoalLink.Kind.values)),
+                weight=data.draw(st.sampled_from([0.0, 0.5, 1.0, 3.0])),
+            )
+        except ValidationError:
+            pass
+
+
+def change_link(data, commit) -> None:
+    existing = list(GoalLink.objects.order_by("pk"))
+    if not existing:
+        return
+    link = data.draw(st.sampled_from(existing))
+    with commit():
+        if data.draw(st.booleans(), label="remove"):
+            links.link_delete(actor=None, link=link)
+        else:
+            links.link_update(
+                actor=None,
+                link=link,
+                kind=data.draw(st.sampled_from(GoalLink.Kind.values)),
+                weight=data.draw(st.sampled_from([0.0, 1.0, 2.0])),
+            )
+
+
 def change(data, commit, owner) -> None:
     """One random change through the services (rule violations are fine: they change nothing)."""
     goals = list(Goal.objects.order_by("pk"))
     goal = data.draw(st.sampled_from(goals))
     metrics = list(Metric.objects.filter(archived_at__isnull=True).order_by("pk"))
     kind = data.draw(
-        st.sampled_from(["checkin", "goal_checkin", "weight", "status", "source", "move", "archive", "metric_weight"])
+        st.sampled_from(
+            [
+                *("checkin", "goal_checkin", "weight", "status", "source", "move", "archive", "restore"),
+                *("metric_weight", "link", "unlink"),
+            ]
+        )
     )
+    if kind == "link":
+        add_link(data, commit, goals)
+        return
+    if kind == "unlink":
+        change_link(data, commit)
+        return
     with commit():
         try:
             if kind == "checkin" and metrics:
@@ -96,6 +142,8 @@ def change(data, commit, owner) -> None:
                 services.goal_move(actor=owner, goal=goal, parent=data.draw(st.sampled_from(targets)))
             elif kind == "archive":
                 services.goal_archive(actor=owner, goal=goal)
+            elif kind == "restore":
+                services.goal_restore(actor=owner, goal=goal)
         except ValidationError:
             pass
 
