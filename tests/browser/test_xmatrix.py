@@ -8,11 +8,11 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from apps.cycles.models import Cycle
-from apps.goals.models import Layer
+from apps.goals.models import Goal, GoalLink, Layer
 from apps.org.models import Person
 from apps.reviews.models import Review
 from apps.reviews.services import review_save
-from tests.factories import GoalFactory, PersonFactory
+from tests.factories import GoalFactory, MetricFactory, PersonFactory
 
 from .helpers import log_in, serious_accessibility_problems
 
@@ -48,6 +48,41 @@ def test_the_printed_xmatrix_is_one_landscape_a4_page(demo, page: Page):
     assert float(box.height) == pytest.approx(A4_LANDSCAPE[1], abs=2)
     text = pdf.pages[0].extract_text()
     assert "Grow UK sales by 50%" in text and "Accelerate digital transformation" in " ".join(text.split())
+
+
+def _a_busier_quarter() -> None:
+    """Three more intents in the demo's year and sixteen more translational goals in its quarter, each with a metric
+    or two and a link to another intent: some twenty goals under five intents."""
+    quarter = Cycle.objects.get(parent__isnull=False)
+    lena, mia = Person.objects.get(username="lena"), Person.objects.get(username="mia")
+    intents = list(Goal.objects.filter(layer=Layer.INTENT).order_by("pk"))
+    for n in range(3):
+        title = f"Become the most trusted supplier in segment {n}"
+        intents.append(GoalFactory(title=title, layer=Layer.INTENT, cycle=quarter.parent, unit=lena.unit, owner=lena))
+    for n in range(16):
+        goal = GoalFactory(
+            title=f"Cut unplanned downtime on production line {n} by a third",
+            layer=Layer.TRANSLATIONAL,
+            parent=intents[n % 5],
+            cycle=quarter,
+            unit=mia.unit,
+            owner=mia,
+        )
+        MetricFactory(goal=goal, name="Downtime hours per month", start=40, target=25, current=33, display_unit="hours")
+        if n % 2:
+            MetricFactory(goal=goal, name="Incidents closed", start=0, target=12, current=5)
+        kind = GoalLink.Kind.CONTRIBUTES if n % 3 else GoalLink.Kind.SUPPORTS
+        GoalLink.objects.create(source=goal, target=intents[(n + 1) % 5], kind=kind)
+
+
+def test_a_typical_quarter_prints_on_one_landscape_a4_page(demo, page: Page):
+    _a_busier_quarter()
+    _open_xmatrix(page, "lena")
+    expect(page.get_by_role("table").locator("tbody tr")).to_have_count(22)
+    page.emulate_media(media="print")
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", landscape=True, print_background=True)))
+    assert len(pdf.pages) == 1
+    assert "production line 15" in " ".join(pdf.pages[0].extract_text().split())
 
 
 def test_on_a_phone_the_matrix_scrolls_inside_its_region(demo, new_page):
