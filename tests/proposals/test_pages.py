@@ -1,0 +1,123 @@
+"""The proposal pages: the two lists, proposing under a goal, the conversation with each side's buttons, and the
+goal page's panel."""
+
+import pytest
+from django.urls import reverse
+
+from apps.goals.models import Goal
+from apps.proposals import services
+from apps.proposals.models import Proposal
+
+pytestmark = pytest.mark.django_db
+
+
+def _as(client, person):
+    client.force_login(person)
+    return client
+
+
+def test_the_list_shows_what_waits_for_me_with_checkboxes(client, cast, proposal):
+    page = _as(client, cast.manager).get(reverse("proposals:list")).content.decode()
+    assert f'name="ids" value="{proposal.pk}"' in page
+    assert "Accept selected" in page
+
+
+def test_the_list_shows_my_proposals_with_their_status(client, cast, proposal):
+    page = _as(client, cast.employee).get(reverse("proposals:list")).content.decode()
+    assert "Run a partner webinar" in page and "Waiting for an answer" in page
+    assert 'name="ids"' not in page
+
+
+def test_accept_selected_accepts_the_chosen(client, cast, propose):
+    one, two = propose(title="One"), propose(title="Two")
+    response = _as(client, cast.manager).post(reverse("proposals:accept-selected"), {"ids": [one.pk]})
+    assert response.status_code == 302
+    assert Proposal.objects.get(pk=one.pk).status == "accepted"
+    assert Proposal.objects.get(pk=two.pk).status == "pending"
+
+
+def test_accept_selected_ignores_proposals_not_waiting_for_me(client, cast, proposal):
+    _as(client, cast.employee).post(reverse("proposals:accept-selected"), {"ids": [proposal.pk, "x"]})
+    assert Proposal.objects.get(pk=proposal.pk).status == "pending"
+
+
+def test_proposing_from_the_form_creates_a_waiting_proposal(client, cast):
+    url = f"{reverse('proposals:new')}?parent={cast.trans.pk}"
+    data = {"title": "Visit 5 partners", "layer": "operational", "cycle": cast.year.pk, "unit": cast.team.pk}
+    response = _as(client, cast.employee).post(url, {**data, "metric_name": "Visits", "metric_start": "0"})
+    assert response.status_code == 200  # the metric needs a target: an error next to it
+    assert "A metric needs a start and a target value." in response.content.decode()
+    response = client.post(url, data)
+    proposal = Proposal.objects.get(title="Visit 5 partners")
+    assert response.url == reverse("proposals:detail", args=[proposal.pk])
+    assert proposal.proposer == cast.employee and proposal.parent == cast.trans
+
+
+def test_proposing_under_a_goal_one_cannot_see_is_not_found(client, cast):
+    response = _as(client, cast.other_employee).get(f"{reverse('proposals:new')}?parent={cast.personal.pk}")
+    assert response.status_code == 404
+
+
+def test_the_form_offers_only_layers_allowed_under_the_parent(client, cast):
+    page = _as(client, cast.employee).get(f"{reverse('proposals:new')}?parent={cast.intent.pk}").content.decode()
+    assert 'value="translational"' in page and 'value="operational"' not in page
+
+
+def test_a_proposal_page_is_not_found_for_someone_outside_the_chain(client, cast, proposal):
+    assert _as(client, cast.hr).get(reverse("proposals:detail", args=[proposal.pk])).status_code == 404
+
+
+def test_the_parents_owner_sees_the_answer_buttons(client, cast, proposal):
+    page = _as(client, cast.manager).get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    assert "Accept</button>" in page and "Ask for changes" in page and "Decline" in page
+
+
+def test_the_proposer_sees_no_answer_buttons(client, cast, proposal):
+    page = _as(client, cast.employee).get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    assert "Ask for changes" not in page and "Change it" in page
+
+
+def test_asking_for_changes_without_a_comment_shows_the_error_next_to_it(client, cast, proposal):
+    response = _as(client, cast.manager).post(
+        reverse("proposals:answer", args=[proposal.pk]), {"action": "request-changes", "comment": ""}
+    )
+    assert response.status_code == 400
+    assert "Say why in a comment" in response.content.decode()
+    assert Proposal.objects.get(pk=proposal.pk).status == "pending"
+
+
+def test_the_conversation_shows_every_step_with_its_comment(client, cast, proposal):
+    services.proposal_request_changes(actor=cast.manager, proposal=proposal, comment="How many webinars?")
+    page = _as(client, cast.employee).get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    assert "proposed it" in page and "asked for changes" in page and "How many webinars?" in page
+    assert "Resubmit" in page
+
+
+def test_the_proposer_edits_and_resubmits_from_the_pages(client, cast, proposal):
+    services.proposal_request_changes(actor=cast.manager, proposal=proposal, comment="How many?")
+    _as(client, cast.employee)
+    data = {"title": "Run 12 webinars", "layer": "operational", "cycle": cast.year.pk, "unit": cast.team.pk}
+    client.post(reverse("proposals:edit", args=[proposal.pk]), data)
+    client.post(reverse("proposals:resubmit", args=[proposal.pk]), {"comment": "Twelve."})
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.status) == ("Run 12 webinars", "pending")
+
+
+def test_accepting_from_the_page_creates_the_goal(client, cast, proposal):
+    _as(client, cast.manager).post(reverse("proposals:answer", args=[proposal.pk]), {"action": "accept"})
+    assert Goal.objects.filter(title="Run a partner webinar", owner=cast.employee).exists()
+
+
+def test_the_goal_page_offers_to_propose_under_it(client, cast):
+    page = _as(client, cast.employee).get(reverse("goals:detail", args=[cast.trans.pk])).content.decode()
+    assert f"{reverse('proposals:new')}?parent={cast.trans.pk}" in page
+
+
+def test_the_goal_page_tells_its_owner_how_many_proposals_wait(client, cast, proposal):
+    page = _as(client, cast.manager).get(reverse("goals:detail", args=[cast.trans.pk])).content.decode()
+    assert "1 proposal waits for your answer" in page
+
+
+def test_a_personal_goal_page_offers_no_proposal(client, cast):
+    page = _as(client, cast.employee).get(reverse("goals:detail", args=[cast.personal.pk])).content.decode()
+    assert "Propose a goal under this" not in page
