@@ -10,6 +10,8 @@
   units they lead) and to the units they lead or that sit under one they lead. The parent must be a goal they see.
 """
 
+from django.db.models import Q
+
 from apps.goals.permissions import can_view_goal
 from apps.org.models import Person, Unit
 from apps.org.permissions import access_for
@@ -21,11 +23,28 @@ def can_read_templates(person) -> bool:
     return access_for(person) is not None
 
 
+def acts_as_manager(person) -> bool:
+    """Whether `person` leads a unit or has reports: from what their Access read already, else one query (kept on
+    the Access for the rest of the request, so the goal page's panel costs one query at most)."""
+    access = access_for(person)
+    if access is None:
+        return False
+    known = access.__dict__
+    if known.get("led_unit_ids") or known.get("report_ids"):
+        return True
+    if "led_unit_ids" in known and "report_ids" in known:
+        return False
+    if "templates_acts_as_manager" not in known:
+        leads_or_manages = Q(manager_id=person.pk) | Q(pk=person.pk, led_units__isnull=False)
+        known["templates_acts_as_manager"] = Person.objects.filter(leads_or_manages).exists()
+    return known["templates_acts_as_manager"]
+
+
 def can_create_template(person) -> bool:
     access = access_for(person)
     if access is None:
         return False
-    return access.sees_everything or bool(access.led_unit_ids) or bool(access.report_ids)
+    return access.sees_everything or acts_as_manager(person)
 
 
 def can_save_goal_as_template(person, goal) -> bool:
