@@ -228,6 +228,7 @@ NEXT_ADDITIONS = {
     "/api/v1/wins/": {"id", "kind", "goal", "person", "text", "created"},
     "/api/v1/recognitions/": set(),
     "/api/v1/templates/": {"id", "title", "description", "layer", "metrics"},
+    "/api/v1/links/": {"id", "source", "target", "kind", "weight"},
     "/api/v1/templates/{id}/assign/": set(),
     "/api/v1/reports/xmatrix/": set(),
     "/api/v1/reviews/": {"id", "goal", "score", "relevance", "reflection", "signed_off_by", "signed_off_at"},
