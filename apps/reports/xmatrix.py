@@ -66,6 +66,7 @@ class Row:
     metrics: list[Metric]
     ties: dict[int, Tie]  # by intent id
     via_titles: dict[int, str] = field(default_factory=dict)
+    parent_title: str | None = None  # the translational goal it sits under (None: it sits under an intent)
 
     def cells(self, intents: list[Goal]) -> list[Tie | None]:
         return [self.ties.get(intent.pk) for intent in intents]
@@ -123,7 +124,16 @@ def xmatrix(viewer, cycle: Cycle | None = None) -> XMatrix:
         ties = _ties(goal, translational, own)
         if ties:
             via = {t.via_id: translational[t.via_id].title for t in ties.values() if t.via_id is not None}
-            rows.append(Row(goal=goal, metrics=metrics.get(goal.pk, []), ties=ties, via_titles=via))
+            parent = translational.get(goal.parent_id)
+            rows.append(
+                Row(
+                    goal=goal,
+                    metrics=metrics.get(goal.pk, []),
+                    ties=ties,
+                    via_titles=via,
+                    parent_title=parent.title if parent else None,
+                )
+            )
     column = {intent.tree_id: index for index, intent in enumerate(intents)}
     rows.sort(key=lambda row: (column.get(row.goal.tree_id, len(intents)), row.goal.tree_id, row.goal.lft))
     return XMatrix(cycle=cycle, cycle_ids=scope_ids, intents=intents, rows=rows)

@@ -195,3 +195,10 @@ def test_the_page_costs_the_same_queries_whatever_its_size(cast, browser, django
     with django_assert_max_num_queries(25) as many:
         client.get("/xmatrix/", {"cycle": cast.year.pk})
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_page_says_what_a_nested_goal_sits_under_and_through_which_goal_it_serves(cast, browser):
+    translational(cast, "Open Singapore", parent=cast.trans)
+    page = browser("manager").get("/xmatrix/", {"cycle": cast.year.pk}).content.decode()
+    assert "under “Grow APAC”" in page
+    assert "strong (its cascade parent), through “Grow APAC”" in page
