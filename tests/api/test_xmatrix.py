@@ -78,6 +78,12 @@ def test_without_a_cycle_the_active_cycles_are_covered(cast, as_role):
     assert {g["id"] for g in body["goals"]} == {cast.trans.pk, cast.other_trans.pk}
 
 
+@pytest.mark.parametrize("role", ["admin", "leader", "manager", "employee", "other_employee", "hr"])
+def test_everyone_signed_in_reads_the_xmatrix(cast, as_role, role):
+    body = _xmatrix(as_role(role), cycle=cast.year.pk)
+    assert cast.intent.pk in [intent["id"] for intent in body["intents"]]
+
+
 @pytest.mark.parametrize("bad", ["abc", "0", "-3", "99999999", "1.5", "9" * 40])
 def test_a_bad_cycle_is_a_400_naming_cycle(cast, as_role, bad):
     response = as_role("employee").get(XMATRIX, {"cycle": bad})

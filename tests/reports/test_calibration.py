@@ -210,3 +210,9 @@ def test_the_calibration_page_says_when_the_organisation_is_too_small(cast, brow
     team(manager("boss"), cast.year, [0.5] * 4)
     page = browser("hr").get("/reports/calibration/", {"cycle": cast.year.pk}).content.decode()
     assert "fewer than 5 people" in page
+
+
+def test_an_unknown_cycle_on_the_calibration_page_is_an_error_next_to_the_picker(cast, browser):
+    response = browser("hr").get("/reports/calibration/", {"cycle": "999999"})
+    assert response.status_code == 400
+    assert 'class="error"' in response.content.decode()
