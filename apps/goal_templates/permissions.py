@@ -6,8 +6,8 @@
   reports (apps.org.permissions.Access). Saving a goal as a template also needs seeing the goal.
 - Changing or archiving a template: its author and admins.
 - Assigning: whoever may create templates, and only to recipients of their own: admins to anyone; anyone else to
-  people in their manager chain (apps.org Access.manages: their reports, directly or not, and the people of the
-  units they lead) and to the units they lead or that sit under one they lead. The parent must be a goal they see.
+  themselves, to people in their manager chain (apps.org Access.manages: their reports, directly or not, and the
+  people of the units they lead) and to the units they lead or under them. The parent must be a goal they see.
 """
 
 from django.db.models import Q
@@ -69,7 +69,7 @@ def people_refused(actor, people: list[Person]) -> list[int]:
         return [person.pk for person in people]
     if access.is_admin:
         return []
-    return [person.pk for person in people if not access.manages(person.pk, person.unit_id)]
+    return [p.pk for p in people if p.pk != actor.pk and not access.manages(p.pk, p.unit_id)]
 
 
 def units_refused(actor, units: list[Unit]) -> list[int]:

@@ -455,3 +455,16 @@ def test_a_unit_elsewhere_in_the_admins_organisation_is_assignable(cast):
     template = services.template_create(actor=cast.admin, title="T", layer=Layer.OPERATIONAL)
     (goal,) = services.template_assign(actor=cast.admin, template=template, units=[region], parent=cast.trans)
     assert (goal.owner, goal.unit) == (cast.employee, region)
+
+
+def test_someone_with_reports_who_leads_no_unit_may_create_templates(cast):
+    PersonFactory(username="intern", unit=cast.ops_team, manager=cast.other_employee)
+    assert services.template_create(actor=cast.other_employee, title="T", layer=Layer.PERSONAL).pk
+
+
+def test_a_manager_may_give_themselves_the_goal_outside_the_unit_they_lead(cast, template):
+    region = UnitFactory(name="EMEA", parent=cast.sales)
+    cast.manager.unit = region
+    cast.manager.save()
+    (goal,) = services.template_assign(actor=cast.manager, template=template, people=[cast.manager], parent=cast.trans)
+    assert (goal.owner, goal.unit) == (cast.manager, region)
