@@ -1,12 +1,16 @@
 """apps.goals.bulk_create gives exactly what goal_create + metric_create give, goal by goal."""
 
+import threading
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import close_old_connections, connection
 
 from apps.core.history import history_of
 from apps.core.validation import FieldsPermissionDenied
 from apps.goal_templates import services
 from apps.goals import bulk_create
+from apps.goals import services as goal_services
 from apps.goals.models import Goal, GoalStatus, Layer, PendingRollup
 from apps.goals.tree import find_drift
 from tests.factories import PersonFactory
@@ -150,3 +154,60 @@ def test_bulk_with_nobody_creates_nothing(cast):
         actor=None, title="T", layer=Layer.PERSONAL, cycle=cast.year, status=GoalStatus.ACTIVE, owners=[]
     )
     assert goals == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_bulk_and_single_writers_leave_no_drift(postgres):
+    """Threads (own connections) assign templates in bulk while others create goals one by one: every personal goal
+    gets a tree_id of its own, and the cascade's tree stays consistent."""
+    from tests.cast import build_cast
+
+    cast = build_cast()
+    template = services.template_create(actor=None, title="Bulk", layer=Layer.PERSONAL, metrics=METRICS[:1])
+    team_template = services.template_create(actor=None, title="Team", layer=Layer.OPERATIONAL)
+    people = [PersonFactory(username=f"rep{n}", unit=cast.team, manager=cast.manager) for n in range(20)]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def writer(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(4):
+                if n % 2:
+                    services.template_assign(actor=None, template=template, people=people, parent=cast.trans)
+                    services.template_assign(actor=None, template=team_template, people=people[:3], parent=cast.trans)
+                else:
+                    goal_services.goal_create(
+                        actor=None,
+                        title=f"single {n}-{i}",
+                        layer=Layer.PERSONAL,
+                        cycle=cast.year,
+                        unit=cast.team,
+                        owner=cast.employee,
+                    )
+                    goal_services.goal_create(
+                        actor=None,
+                        title=f"op {n}-{i}",
+                        layer=Layer.OPERATIONAL,
+                        parent=cast.trans,
+                        cycle=cast.year,
+                        unit=cast.team,
+                        owner=cast.employee,
+                    )
+        except BaseException as exc:  # surfaced below; a thread cannot fail the test itself
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Goal.objects.filter(title="Bulk").count() == 2 * 4 * 20
+    assert Goal.objects.filter(title="Team").count() == 2 * 4 * 3
+    personal = Goal.objects.filter(layer=Layer.PERSONAL)
+    assert personal.values("tree_id").distinct().count() == personal.count()
+    assert find_drift() == []
