@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from . import permissions
 from .models import CheckIn, Goal, GoalLink, GoalStatus, Layer, ProgressSource, ReflectionRead
-from .progress import carries_no_weight, health, is_stale
+from .progress import carries_no_weight, counts_for_parent, health, is_stale
 
 
 def subtree_q(goal: Goal) -> Q:
@@ -139,25 +139,29 @@ def needs_checkin(goal: Goal, today: date | None = None) -> bool:
     )
 
 
-def progress_source_used(goal: Goal, *, has_metrics: bool) -> str:
+def progress_source_used(goal: Goal, *, has_metrics: bool, contributions: list[float] = ()) -> str:
     """The source the goal's progress comes from now: its own setting, or for "auto" its metrics if it has any in
-    use, else its counted goals under it (not cancelled, not archived), else what is entered by hand."""
+    use, else its counted goals under it (not cancelled, not archived) and contributing goals (`contributions`: the
+    weights of the `contributes` links into it that count, see counted_contributions), else what is entered by hand."""
     if goal.progress_source != ProgressSource.AUTO:
         return goal.progress_source
     if has_metrics:
         return ProgressSource.METRICS
-    counted = goal.children.filter(archived_at__isnull=True).exclude(status=GoalStatus.CANCELLED).exists()
+    counted = bool(contributions)
+    counted = counted or goal.children.filter(archived_at__isnull=True).exclude(status=GoalStatus.CANCELLED).exists()
     return ProgressSource.CHILDREN if counted else ProgressSource.MANUAL
 
 
-def weightless_inputs(goal: Goal, metric_weights: list[float]) -> list[str]:
+def weightless_inputs(goal: Goal, metric_weights: list[float], contributions: list[float] = ()) -> list[str]:
     """Which of the goal's inputs exist but weigh nothing in all, so that no figure comes from them: "children"
-    (counted ones: not cancelled, not archived) and "metrics" (in use, their weights given). One query."""
+    (counted ones: not cancelled, not archived, and the `contributions` of contributing goals, their links' weights)
+    and "metrics" (in use, their weights given). One query."""
     children = list(
         goal.children.filter(archived_at__isnull=True)
         .exclude(status=GoalStatus.CANCELLED)
         .values_list("weight", flat=True)
     )
+    children += list(contributions)
     weightless = []
     if children and carries_no_weight(children):
         weightless.append("children")
@@ -204,7 +208,8 @@ def upward_sql(count: int, *, link_kinds: tuple[str, ...] | None) -> str:
 
 
 def links_for_goals(goal_ids, *, kinds: tuple[str, ...] | None = None) -> list[GoalLink]:
-    """Every link whose source or target is one of `goal_ids` (one query, both goals loaded), source then id order.
+    """Every link whose source or target is one of `goal_ids` (one query, both goals and their owners loaded), in
+    source then id order.
     Not filtered by who may see what: callers pass goals the viewer may see and keep links whose other end they may
     see too (`links_visible_to`), or use it where everything is visible."""
     ids = list(goal_ids)
@@ -213,10 +218,50 @@ def links_for_goals(goal_ids, *, kinds: tuple[str, ...] | None = None) -> list[G
     qs = GoalLink.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids))
     if kinds is not None:
         qs = qs.filter(kind__in=kinds)
-    return list(qs.select_related("source", "target").order_by("source_id", "id"))
+    return list(qs.select_related("source__owner", "target__owner").order_by("source_id", "id"))
 
 
 def links_visible_to(person, queryset: QuerySet[GoalLink] | None = None) -> QuerySet[GoalLink]:
     """Links both of whose goals `person` may see."""
     queryset = GoalLink.objects.all() if queryset is None else queryset
     return queryset.filter(permissions.visible_links_q(person))
+
+
+def counted_contributions(goal: Goal, links: list[GoalLink]) -> list[float]:
+    """The weights of the `contributes` links into `goal` among `links` (sources loaded) that its rollup counts: from
+    sources neither cancelled nor archived (as apps.goals.rollup counts them)."""
+    return [
+        link.weight
+        for link in links
+        if link.target_id == goal.pk
+        and link.kind == GoalLink.Kind.CONTRIBUTES
+        and counts_for_parent(link.source.status, link.source.archived_at is not None)
+    ]
+
+
+def link_target_candidates(person, goal: Goal) -> QuerySet[Goal]:
+    """Goals `goal` could be linked to by `person`: visible, in use, in its cycle or one containing it, not itself
+    and not linked from it already (the other rules — ancestors, loops — are apps.goals.links' to tell)."""
+    linked = GoalLink.objects.filter(source=goal).values("target_id")
+    return (
+        permissions.visible_goals(person)
+        .filter(archived_at__isnull=True, cycle_id__in=goal.cycle.lineage_ids())
+        .exclude(pk=goal.pk)
+        .exclude(pk__in=linked)
+        .select_related("parent")
+        .order_by("tree_id", "lft")
+    )
+
+
+def attach_outgoing_links(goals: list[Goal], viewer) -> list[Goal]:
+    """Give each goal `outgoing_links`: its links to goals `viewer` may see, targets loaded (one query for all)."""
+    by_id = {goal.pk: goal for goal in goals}
+    for goal in goals:
+        goal.outgoing_links = []
+    if not by_id:
+        return goals
+    rows = GoalLink.objects.filter(source_id__in=by_id).select_related("target__owner").order_by("source_id", "id")
+    for link in rows:
+        if permissions.can_view_goal(viewer, link.target):
+            by_id[link.source_id].outgoing_links.append(link)
+    return goals

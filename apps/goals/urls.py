@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cascade, checkin, comments, goal, personal, picker, strategy, weekly
+from .views import cascade, checkin, comments, goal, links, personal, picker, strategy, weekly
 
 app_name = "goals"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     path("check-in/", weekly.weekly_checkin, name="weekly-checkin"),
     path("check-in/figures/", weekly.weekly_figures, name="weekly-figures"),
     path("goals/<int:pk>/comments/", comments.goal_comment_post, name="comment"),
+    path("goals/<int:pk>/links/new/", links.link_add, name="link-add"),
+    path("links/<int:pk>/remove/", links.link_remove, name="link-remove"),
 ]

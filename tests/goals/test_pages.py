@@ -331,8 +331,9 @@ def test_goal_page_costs_the_same_whatever_its_children_and_metrics(page, cast, 
         MetricFactory(goal=cast.intent, name=f"M{n}")
     # 15: the page's own 14, and its latest comments (tests/goals/test_comments.py: +1 more once they mention anyone);
     # + 1 the review panel (apps.reviews.panel: the review and the carry-over links in one query);
-    # + 1 the proposals panel (apps.proposals.panels: for the goal's owner, the count of proposals waiting under it).
-    _queries(django_assert_max_num_queries, page, "leader", detail(cast.intent), 15 + 1 + 1)
+    # + 1 the proposals panel (apps.proposals.panels: for the goal's owner, the count of proposals waiting under it);
+    # + 1 its links, both ways, with both goals (apps.goals.views.links.links_context).
+    _queries(django_assert_max_num_queries, page, "leader", detail(cast.intent), 15 + 1 + 1 + 1)
 
 
 def test_my_goals_costs_the_same_whatever_their_number(page, cast, django_assert_max_num_queries):

@@ -77,12 +77,18 @@ def strategy_map(request):
     visible = in_cycle.filter(archived_at__isnull=True)
     if context["filtered"]:
         context["rows"], context["total"] = _filtered(visible, data.get("unit"), data.get("health"))
+        selectors.attach_outgoing_links(context["rows"], request.user)
         context["paths"] = selectors.chain_labels(context["rows"])
         context["limit"] = FILTERED_ROWS
     else:
         roots = visible.filter(layer__in=(Layer.INTENT, Layer.PERSONAL), parent__isnull=True)
-        context["nodes"] = list(
-            with_child_counts(roots, request.user).select_related("cycle", "owner", "unit").order_by("layer", "title")
+        context["nodes"] = selectors.attach_outgoing_links(
+            list(
+                with_child_counts(roots, request.user)
+                .select_related("cycle", "owner", "unit")
+                .order_by("layer", "title")
+            ),
+            request.user,
         )
     return render(request, "goals/map.html", context)
 
@@ -103,4 +109,5 @@ def map_children(request, pk: int):
     if not request.htmx:
         return redirect("goals:detail", pk=goal.pk)
     children = with_child_counts(selectors.children_of(goal, permissions.visible_goals(request.user)), request.user)
-    return render(request, "goals/_map_nodes.html", {"nodes": list(children)})
+    nodes = selectors.attach_outgoing_links(list(children), request.user)
+    return render(request, "goals/_map_nodes.html", {"nodes": nodes})

@@ -31,6 +31,7 @@ from ..models import PRIVATE_FIELDS, Goal, Layer, ReflectionRead
 from ..similarity import looks_copied, title_similarity
 from .comments import comments_context
 from .common import changeable_goal, local_next, redirect_back, visible_goal
+from .links import links_context
 
 
 def metric_rows_for(goals: list[Goal], viewer) -> dict[int, list[dict]]:
@@ -77,13 +78,16 @@ def goal_detail(request, pk: int):
     values = {name: getattr(goal, name) for name in PRIVATE_FIELDS}
     if show_private and permissions.reflection_read_by_other(request.user, goal.layer, goal.owner_id, values):
         services.reflection_reads_record(reader=request.user, goal_ids=[goal.pk], channel=ReflectionRead.Channel.PAGE)
+    goal_links = links_context(request.user, goal, can_change=can_change)
+    contributions = goal_links["contributions"]
     context = {
         "goal": goal,
         "ancestors": list(selectors.goal_ancestors(goal)),
         "children": list(selectors.children_of(goal, visible)),
         "metrics": metrics,
-        "weightless": selectors.weightless_inputs(goal, [row["metric"].weight for row in metrics]),
-        "source_used": selectors.progress_source_used(goal, has_metrics=bool(metrics)),
+        "weightless": selectors.weightless_inputs(goal, [row["metric"].weight for row in metrics], contributions),
+        "source_used": selectors.progress_source_used(goal, has_metrics=bool(metrics), contributions=contributions),
+        **goal_links,
         "history": list(history_of(goal)[:30]),
         "show_private": show_private,
         "readers": list(selectors.reflection_readers(goal)[:20]) if goal.owner_id == request.user.pk else [],

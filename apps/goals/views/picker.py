@@ -5,7 +5,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .. import picker
+from .. import picker, selectors
 from ..models import Layer
 from .common import changeable_goal
 
@@ -13,7 +13,8 @@ from .common import changeable_goal
 @login_required
 @require_GET
 def parent_options(request):
-    """?for=personal (a new personal goal of the viewer's) or ?for=move&goal=<id> (a goal the viewer may change);
+    """?for=personal (a new personal goal of the viewer's), ?for=move&goal=<id> (a goal the viewer may change) or
+    ?for=link&goal=<id> (the goal to link it to);
     ?parent_q= the words typed, ?parent= the goal picked so far. At most picker.MATCH_LIMIT radio buttons."""
     kind = request.GET.get("for")
     if kind == "personal":
@@ -22,8 +23,11 @@ def parent_options(request):
         goal = changeable_goal(request, int(request.GET["goal"]))
         candidates = picker.move_candidates(request.user, goal)
         empty_label = picker.MOVE_EMPTY_LABEL if goal.layer == Layer.PERSONAL else None
+    elif kind == "link" and request.GET.get("goal", "").isdigit():
+        goal = changeable_goal(request, int(request.GET["goal"]))
+        candidates, empty_label = selectors.link_target_candidates(request.user, goal), None
     else:
-        return HttpResponseBadRequest("Say which picker: ?for=personal, or ?for=move&goal=<id>.")
+        return HttpResponseBadRequest("Say which picker: ?for=personal, ?for=move&goal=<id> or ?for=link&goal=<id>.")
     selected = request.GET.get("parent")
     options, summary = picker.options(candidates, picker.clean_query(request.GET.get("parent_q", "")), selected)
     context = {
