@@ -300,7 +300,7 @@ def _answer(*, actor: Person, proposal: Proposal, status: str, action: str, comm
 
 def _lock(proposal: Proposal) -> Proposal:
     """The proposal as it now stands, locked: two answers at once cannot both pass the status check."""
-    return Proposal.objects.select_for_update().select_related("parent", "draft").get(pk=proposal.pk)
+    return Proposal.objects.select_for_update(of=("self",)).select_related("parent", "draft").get(pk=proposal.pk)
 
 
 def _require_answerer(actor: Person, proposal: Proposal) -> None:

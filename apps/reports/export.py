@@ -58,6 +58,9 @@ UNIT_FIGURE_COLUMNS: list[Column] = [
     ("goals_off_track", INTEGER),
     ("alignment_gaps", INTEGER),
     ("copied_goals", INTEGER),
+    ("cascade_goals", INTEGER),
+    ("goals_from_proposals", INTEGER),
+    ("share_from_proposals", PERCENT),
     ("motivation_answered", INTEGER),
     *MOTIVATION_COLUMNS,
 ]
@@ -153,11 +156,19 @@ def summary_rows(summary: AlignmentSummary) -> list[list]:
         ["alignment_gap_threshold", summary.gap_threshold],
         ["copied_goals", totals.copies],
         ["copy_threshold", summary.copy_threshold],
+        ["cascade_goals", totals.cascade_goals],
+        ["goals_from_proposals", totals.from_proposals],
+        ["share_from_proposals", figure(totals.proposal_share)],
     ]
     return rows
 
 
-SUMMARY_FORMATS = {"coverage": PERCENT, "alignment_gap_threshold": SCORE, "copy_threshold": SCORE}
+SUMMARY_FORMATS = {
+    "share_from_proposals": PERCENT,
+    "coverage": PERCENT,
+    "alignment_gap_threshold": SCORE,
+    "copy_threshold": SCORE,
+}
 
 
 def formatted_summary_rows(summary: AlignmentSummary) -> list[list]:
@@ -245,6 +256,9 @@ def _unit_cells(unit: Unit, f: Figures) -> dict[str, object]:
         "goals_off_track": f.off_track,
         "alignment_gaps": f.gaps,
         "copied_goals": f.copies,
+        "cascade_goals": f.cascade_goals,
+        "goals_from_proposals": f.from_proposals,
+        "share_from_proposals": figure(f.proposal_share),
         "motivation_answered": f.motivation_people,
         **f.motivation,  # a column per Motivation value
     }

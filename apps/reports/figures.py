@@ -48,6 +48,8 @@ class Figures:
     off_track: int = 0
     gaps: int = 0  # alignment gaps
     copies: int = 0  # copied, not translated
+    cascade_goals: int = 0  # active translational and operational goals: the layers a proposal can become
+    from_proposals: int = 0  # ... that came from an accepted proposal (catchball)
     # The raw motivation counts (motivation_people, motivation_<value>_goals, motivation_<value>_people): their names
     # follow Motivation.values, and they are only shown through `motivation` and `motivation_people`, which hold
     # back groups smaller than MIN_GROUP_SIZE.
@@ -75,6 +77,12 @@ class Figures:
     def coverage(self) -> float | None:
         """The share of people whose active goals reach a published intent."""
         return self.aligned / self.headcount if self.headcount else None
+
+    @property
+    def proposal_share(self) -> float | None:
+        """The share of active translational and operational goals that came from an accepted proposal: near 0,
+        the cascade only flows down (an over-rigid cascade)."""
+        return self.from_proposals / self.cascade_goals if self.cascade_goals else None
 
     @property
     def motivation(self) -> dict[str, int | None]:
@@ -143,8 +151,10 @@ def people_counts(scope: Scope) -> dict[int | None, Counter]:
 
 
 def goal_counts(scope: Scope) -> dict[int | None, Counter]:
-    """Per unit, among active goals: orphaned, without a metric, stale, at risk, off track, with an alignment gap."""
+    """Per unit, among active goals: orphaned, without a metric, stale, at risk, off track, with an alignment gap;
+    translational and operational, and of those the ones that came from an accepted proposal."""
     goals = scope.active_goals().annotate(health=health_expression(scope.cycles, scope.today))
+    cascade = Q(layer__in=(Layer.TRANSLATIONAL, Layer.OPERATIONAL))
     return _grouped(
         goals,
         "unit_id",
@@ -154,6 +164,9 @@ def goal_counts(scope: Scope) -> dict[int | None, Counter]:
         at_risk=Count("pk", filter=Q(health=Health.AT_RISK)),
         off_track=Count("pk", filter=Q(health=Health.OFF_TRACK)),
         gaps=Count("pk", filter=gap_q(gap_threshold())),
+        cascade_goals=Count("pk", filter=cascade),
+        # A goal is set on a proposal only when it is accepted (apps.proposals): one proposal per goal at most.
+        from_proposals=Count("pk", filter=cascade & Q(proposal__isnull=False)),
     )
 
 

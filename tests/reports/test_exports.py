@@ -174,9 +174,11 @@ def _answers(unit, cycle, people_per_answer: dict[str, int]) -> None:
 
 def test_each_section_counts_the_csv_rows_one_of_its_rows_gives(nord):
     """The progress of a CSV export counts `csv_rows_each` CSV rows per sheet row: one per figure. A unit whose
-    figures all show (five people or more behind each motivation) gives exactly that many."""
+    figures all show (five people or more behind each motivation, a translational goal for its share from
+    proposals) gives exactly that many."""
     crew = UnitFactory(name="Crew", parent=nord.ops)
     _answers(crew, nord.cycle, dict.fromkeys(Motivation.values, 5))
+    GoalFactory(layer=Layer.TRANSLATIONAL, parent=nord.goals["I1"], unit=crew, title="Crew's own translation")
     report = alignment_summary(nord.cycle, shown=None)
     per_thing = Counter((row["section"].split(".")[0], row["id"]) for row in _csv_dicts(export.csv_rows(report)))
     csv_rows_each = {section.title: section.csv_rows_each for section in export.sections(report)}

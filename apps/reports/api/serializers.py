@@ -152,6 +152,17 @@ class MotivationAggregateSerializer(serializers.Serializer):
     pressure = serializers.IntegerField(allow_null=True, help_text="Personal goals held under pressure to deliver.")
 
 
+class ProposalShareSerializer(serializers.Serializer):
+    cascade_goals = serializers.IntegerField(help_text="Active translational and operational goals.")
+    from_proposals = serializers.IntegerField(help_text="Of those, goals that came from an accepted proposal.")
+    share = serializers.FloatField(
+        source="proposal_share",
+        allow_null=True,
+        help_text="from_proposals / cascade_goals, in [0, 1] (null without such goals); near 0, the cascade only "
+        "flows down (an over-rigid cascade).",
+    )
+
+
 class UnitFiguresSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="unit.pk", help_text="The unit (id).")
     name = serializers.CharField(source="unit.name", help_text="Its name.")
@@ -176,6 +187,9 @@ class UnitFiguresSerializer(serializers.Serializer):
     goals_off_track = serializers.IntegerField(source="figures.off_track", help_text="Goals off track.")
     alignment_gaps = serializers.IntegerField(source="figures.gaps", help_text="Goals with an alignment gap.")
     copied_goals = serializers.IntegerField(source="figures.copies", help_text="Goals that copy their parent.")
+    proposals = ProposalShareSerializer(
+        source="figures", help_text="How much of its cascade came from below: goals from accepted proposals."
+    )
     motivation = MotivationAggregateSerializer(
         source="figures.motivation",
         help_text=f"Personal goals of its people per motivation; null where fewer than {MIN_GROUP_SIZE} people "
@@ -251,6 +265,10 @@ class AlignmentSummarySerializer(serializers.Serializer):
     copied_goals = _rows(
         CopiedGoalSerializer, "Active goals whose title is nearly their parent's: copied, not translated."
     )
+    proposals = ProposalShareSerializer(
+        help_text="How much of the cascade came from below: active translational and operational goals, and those "
+        "that came from an accepted proposal (catchball)."
+    )
     intents = IntentProgressSerializer(
         many=True, help_text="The published strategic intents, measured outcome and rolled-up progress side by side."
     )
@@ -296,6 +314,7 @@ class AlignmentSummarySerializer(serializers.Serializer):
             "alignment_gaps": listed(totals.gaps, summary.alignment_gaps),
             "copy_threshold": summary.copy_threshold,
             "copied_goals": {"count": totals.copies, "results": copies if limit else []},
+            "proposals": totals,
             "intents": summary.intents,
             "cadence": listed(len(summary.cadence), summary.cadence),
             "units": listed(len(summary.units), summary.units),
