@@ -362,6 +362,8 @@ def template_assign(
         if parent is None:
             raise ValidationError({"cycle": "Choose the cycle the goals run in."})
         cycle = parent.cycle
+    if cycle.status == Cycle.Status.CLOSED:
+        raise ValidationError({"cycle": f"{cycle} is closed: assign the template in a cycle that is still open."})
     rules.check_placement(layer=template.layer, parent=parent, cycle=cycle)
     chosen_people, chosen_units = _people(person_ids), _units(unit_ids)
     _check_allowed(actor, chosen_people, chosen_units)

@@ -468,3 +468,10 @@ def test_a_manager_may_give_themselves_the_goal_outside_the_unit_they_lead(cast,
     cast.manager.save()
     (goal,) = services.template_assign(actor=cast.manager, template=template, people=[cast.manager], parent=cast.trans)
     assert (goal.owner, goal.unit) == (cast.manager, region)
+
+
+def test_a_closed_cycle_takes_no_new_goals_from_a_template(cast, template):
+    closed = CycleFactory(name="FY2026", start=date(2026, 1, 1), end=date(2026, 12, 31), status="closed")
+    with pytest.raises(ValidationError) as error:
+        services.template_assign(actor=cast.manager, template=template, people=[cast.employee], cycle=closed)
+    assert "cycle" in errors(error)
