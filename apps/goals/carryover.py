@@ -27,6 +27,7 @@ from apps.cycles.models import Cycle
 from apps.org.models import Person
 
 from . import permissions, rules, tree
+from .bulk_create import _insert_one_node_trees
 from .dirty import mark_dirty
 from .models import Goal, GoalStatus, Layer, Metric
 from .selectors import subtree_q
@@ -122,11 +123,19 @@ def goal_carry_over(*, actor: Person | None, goal: Goal, cycle: Cycle) -> Goal:
         )
     )
     copies: dict[int, Goal] = {}
+    leaves: list[Goal] = []
     for original in originals:
         if original.pk != goal.pk and (original.pk in already or original.parent_id not in copies):
             continue  # carried over on its own before, or under a goal that was
         under = parent if original.pk == goal.pk else copies[original.parent_id]
         copies[original.pk] = _copy(original, cycle=cycle, parent=under)
+        if original.layer == Layer.PERSONAL:
+            leaves.append(copies[original.pk])
+        else:
+            tree.insert_goal(copies[original.pk])
+    # Personal goals are leaves and one-node trees of their own: all of them in a few statements.
+    if leaves:
+        _insert_one_node_trees(leaves)
     _copy_metrics(actor, copies)
     _record(actor, copies, cycle)
     mark_dirty([copy.pk for copy in copies.values()])
@@ -137,7 +146,7 @@ def _copy(original: Goal, *, cycle: Cycle, parent: Goal | None) -> Goal:
     copy = Goal(cycle=cycle, parent=parent, carried_from=original)
     for name in COPIED_FIELDS:
         setattr(copy, name, getattr(original, name))
-    return tree.insert_goal(copy)
+    return copy
 
 
 def _copy_metrics(actor, copies: dict[int, Goal]) -> None:

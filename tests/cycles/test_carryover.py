@@ -147,3 +147,30 @@ def test_an_intent_carries_its_whole_open_cascade_into_the_next_year(cast):
     }
     assert copy.parent_id is None
     assert tree.find_drift() == []
+
+
+def _queries_to_carry(cast, quarters, title: str, personal_goals: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    trans = GoalFactory(
+        title=title,
+        layer=Layer.TRANSLATIONAL,
+        parent=cast.intent,
+        cycle=quarters["q1"],
+        unit=cast.team,
+        owner=cast.manager,
+    )
+    oper = GoalFactory(layer=Layer.OPERATIONAL, parent=trans, unit=cast.team, owner=cast.employee)
+    for n in range(personal_goals):
+        GoalFactory(layer=Layer.PERSONAL, parent=oper, owner=cast.employee, unit=cast.team, title=f"{title} {n}")
+    with CaptureQueriesContext(connection) as queries:
+        _carry(cast, trans, quarters["q2"])
+    return len(queries)
+
+
+def test_the_personal_goals_of_a_subtree_are_carried_in_a_fixed_number_of_queries(cast, quarters):
+    _queries_to_carry(cast, quarters, "Warm-up", 1)  # what the first carry-over reads once (the actor's units…)
+    few = _queries_to_carry(cast, quarters, "Few", 2)
+    many = _queries_to_carry(cast, quarters, "Many", 20)
+    assert many == few
