@@ -279,3 +279,11 @@ def test_assigning_to_many_people_costs_a_fixed_number_of_queries(
         )
     assert answer.json()["created"] == 30
     assert Goal.objects.filter(status=GoalStatus.ACTIVE, title="Sell more").count() == 30
+
+
+def test_a_role_that_may_not_create_gets_403_even_with_bad_input(as_role):
+    assert as_role("employee").post(LIST, {"layer": "galactic"}, format="json").status_code == 403
+
+
+def test_a_role_that_may_not_assign_gets_403_even_with_bad_input(as_role, template):
+    assert as_role("hr").post(assign_url(template), {"people": "x"}, format="json").status_code == 403

@@ -10,12 +10,13 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.core.api.viewsets import ApiViewSet
 
-from .. import services
+from .. import permissions, services
 from ..models import GoalTemplate, TemplateMetric
 from .serializers import AssignResultSerializer, AssignSerializer, TemplateFromGoalSerializer, TemplateSerializer
 
@@ -50,6 +51,14 @@ class TemplateViewSet(
     def get_queryset(self) -> QuerySet[GoalTemplate]:
         metrics = Prefetch("metrics", queryset=TemplateMetric.objects.order_by("id"))
         return GoalTemplate.objects.filter(archived_at__isnull=True).prefetch_related(metrics).order_by("title", "id")
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        """A role that may not make or assign templates is refused (403) before its input is even read."""
+        super().initial(request, *args, **kwargs)
+        if self.action in ("create", "from_goal") and not permissions.can_create_template(request.user):
+            raise PermissionDenied("Templates are made by admins, leaders and whoever leads a unit or has reports.")
+        if self.action == "assign" and not permissions.can_assign_templates(request.user):
+            raise PermissionDenied("Templates are assigned by admins, leaders and whoever leads a unit or has reports.")
 
     def perform_create(self, serializer) -> None:
         data = serializer.validated_data
