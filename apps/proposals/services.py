@@ -333,8 +333,10 @@ def _create_goal(actor: Person, proposal: Proposal) -> Goal:
         why=proposal.why,
         status=GoalStatus.ACTIVE,
     )
+    # The metrics are the proposer's own words: created in their name (the acceptance is the proposal's history),
+    # so the proposer is not also told that someone else changed a metric of their new goal.
     for metric in proposal.metrics:
-        goal_services.metric_create(actor=actor, goal=goal, **metric)
+        goal_services.metric_create(actor=proposal.proposer, goal=goal, **metric)
     return goal
 
 
