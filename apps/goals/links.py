@@ -78,6 +78,16 @@ def check_link(*, source: Goal, target: Goal, kind: str, weight) -> float:
     return weight
 
 
+def check_move(*, goal: Goal, parent: Goal | None) -> None:
+    """A move of `goal` under `parent` must not close a loop through links either (the parent already leads up to
+    the goal through a link). apps.goals.services.goal_move calls it once the tree has moved the goal (after the
+    tree's own checks on fresh rows), inside its transaction: refusing rolls the move back."""
+    if parent is not None and goal.pk is not None and _reaches_upward(parent, goal):
+        raise ValidationError(
+            {"parent": "This move would close a loop: the new parent already leads up to this goal through a link."}
+        )
+
+
 def _describe(link: GoalLink | None) -> str | None:
     if link is None:
         return None

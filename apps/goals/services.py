@@ -25,7 +25,7 @@ from apps.core.validation import (
 from apps.cycles.models import Cycle
 from apps.org.models import Person, Unit
 
-from . import rules, signals, tree
+from . import links, rules, signals, tree
 from .dirty import mark_dirty
 from .models import PRIVATE_FIELDS, CheckIn, Goal, GoalStatus, Health, Layer, Metric, ProgressSource, ReflectionRead
 from .progress import metric_progress
@@ -206,6 +206,7 @@ def goal_move(*, actor: Person | None, goal: Goal, parent: Goal | None) -> Goal:
     if old_parent_id == new_parent_id:
         return goal
     tree.move_goal(goal, parent)
+    links.check_move(goal=goal, parent=parent)  # after the tree's own checks on fresh rows; refusing rolls back
     record_change(
         actor=actor, obj=goal, action=ObjectChange.Action.MOVE, changes={"parent": [old_parent_id, new_parent_id]}
     )

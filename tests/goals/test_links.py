@@ -241,3 +241,19 @@ def test_links_for_goals_finds_links_by_either_end_in_one_query(cast, django_ass
             (out.source.title, out.target.title),
             (into.source.title, into.target.title),
         ]
+
+
+def test_a_move_cannot_close_a_loop_through_a_link(two_intents):
+    # a contributes to b: b moved under a would feed a (its parent), which feeds b.
+    _, a, _, b = two_intents
+    link(a, b)
+    with pytest.raises(ValidationError) as exc:
+        services.goal_move(actor=None, goal=b, parent=a)
+    assert "loop" in errors_of(exc)["parent"][0]
+
+
+def test_a_move_that_closes_no_loop_is_left_to_the_cascade_rules(two_intents):
+    a_intent, a, _, b = two_intents
+    link(a, b)
+    moved = services.goal_move(actor=None, goal=b, parent=a_intent)
+    assert moved.parent_id == a_intent.pk
