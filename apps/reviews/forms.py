@@ -30,18 +30,22 @@ class ReviewForm(forms.Form):
 
 
 class CarryOverForm(forms.Form):
-    cycle = forms.ModelChoiceField(
-        queryset=Cycle.objects.none(),
+    cycle = forms.TypedChoiceField(
+        coerce=int,
         label="Continue in",
-        empty_label="Choose the next cycle",
         help_text="The goal and the open goals under it continue there; this one stays in its cycle.",
     )
 
-    def __init__(self, *args, cycles, **kwargs):
+    def __init__(self, *args, cycles: list[Cycle], **kwargs):
+        """`cycles` is a list read once for the page: each form of the page offers the same ones without a query."""
         super().__init__(*args, **kwargs)
-        self.fields["cycle"].queryset = cycles
+        self.cycles = {cycle.pk: cycle for cycle in cycles}
+        self.fields["cycle"].choices = [("", "Choose the next cycle")] + [(c.pk, c.name) for c in cycles]
+
+    def clean_cycle(self) -> Cycle:
+        return self.cycles[self.cleaned_data["cycle"]]
 
 
-def later_cycles(cycle: Cycle):
+def later_cycles(cycle: Cycle) -> list[Cycle]:
     """The cycles a goal of `cycle` may continue in: those starting after it ends, not closed."""
-    return Cycle.objects.filter(start__gt=cycle.end).exclude(status=Cycle.Status.CLOSED).order_by("start", "name")
+    return list(Cycle.objects.filter(start__gt=cycle.end).exclude(status=Cycle.Status.CLOSED).order_by("start", "name"))

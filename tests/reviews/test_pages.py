@@ -159,3 +159,27 @@ def test_the_goal_page_says_where_a_goal_was_carried_to_and_from(client, cast, q
     copy = goal_carry_over(actor=cast.leader, goal=quarters["trans"], cycle=quarters["q2"])
     assert "Carried over to" in _get(client, cast.leader, f"/goals/{quarters['trans'].pk}/").content.decode()
     assert "Continued from" in _get(client, cast.leader, f"/goals/{copy.pk}/").content.decode()
+
+
+def _review_page_queries(client, cast, quarters, django_assert_max_num_queries, goals: int) -> None:
+    from apps.goals.models import Layer
+    from tests.factories import GoalFactory
+
+    for n in range(goals):
+        mine = GoalFactory(
+            title=f"Mine {n}", layer=Layer.OPERATIONAL, parent=quarters["trans"], unit=cast.sales, owner=cast.leader
+        )
+        GoalFactory(title=f"Theirs {n}", layer=Layer.OPERATIONAL, parent=mine, unit=cast.team, owner=cast.manager)
+        _review(GoalFactory(title=f"Done {n}", layer=Layer.PERSONAL, parent=mine, unit=cast.team, owner=cast.employee))
+    client.force_login(cast.leader)
+    # session, person, cycle, later cycles, my goals, the chain (2), to sign off, progress, missing, notifications
+    with django_assert_max_num_queries(11):
+        page = client.get(f"/cycles/{quarters['q1'].pk}/review/")
+    assert page.status_code == 200
+
+
+@pytest.mark.parametrize("goals", [1, 12])
+def test_the_review_page_costs_the_same_whatever_its_goals(
+    client, cast, quarters, django_assert_max_num_queries, goals
+):
+    _review_page_queries(client, cast, quarters, django_assert_max_num_queries, goals)
