@@ -39,7 +39,9 @@ class ProposalForm(forms.Form):
     metric_name = forms.CharField(
         required=False, max_length=300, label="Metric (optional)", help_text="What you will measure, if anything."
     )
-    metric_unit = forms.ChoiceField(required=False, choices=Metric.Unit.choices, label="Metric unit")
+    metric_unit = forms.ChoiceField(
+        required=False, choices=Metric.Unit.choices, initial=Metric.Unit.NUMBER, label="Metric unit"
+    )
     metric_start = forms.DecimalField(required=False, max_digits=20, decimal_places=4, label="Start value")
     metric_target = forms.DecimalField(required=False, max_digits=20, decimal_places=4, label="Target value")
     metric_display_unit = forms.CharField(

@@ -27,7 +27,7 @@ def _open_proposal(page: Page, title: str) -> None:
     expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
 
 
-def test_an_employee_proposal_travels_up_and_back_and_lands_on_the_map(demo, new_page):
+def test_an_employee_proposal_travels_up_and_back_and_lands_on_the_map(demo, new_page, screenshot):
     apac = Goal.objects.get(title=APAC)
 
     emma = new_page(viewport=PHONE)
@@ -36,6 +36,7 @@ def test_an_employee_proposal_travels_up_and_back_and_lands_on_the_map(demo, new
     emma.get_by_role("link", name="Propose a goal under this").click()
     expect(emma.get_by_role("heading", name="Propose a goal", level=1)).to_be_visible()
     _no_serious_problems(emma)
+    screenshot(emma, "1-employee-proposes")
     emma.get_by_label("Title").fill(FIRST)
     emma.get_by_label("Why").fill("Partners ask us for product training.")
     emma.get_by_role("button", name="Propose").click()
@@ -56,6 +57,7 @@ def test_an_employee_proposal_travels_up_and_back_and_lands_on_the_map(demo, new
     expect(marco.get_by_text("Sent back.")).to_be_visible()
     expect(marco.locator("#conversation")).to_contain_text(ASK)
     _no_serious_problems(marco)
+    screenshot(marco, "2-manager-asks-for-a-change")
 
     _open_proposal(emma, FIRST)
     expect(emma.locator("#conversation")).to_contain_text(ASK)
@@ -69,8 +71,10 @@ def test_an_employee_proposal_travels_up_and_back_and_lands_on_the_map(demo, new
     _no_serious_problems(emma)
     width = emma.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], "the proposal page fits a phone without sideways scrolling"
+    screenshot(emma, "3-employee-resubmits")
 
     marco.goto("/proposals/")
+    screenshot(marco, "4-waiting-for-the-manager")
     marco.get_by_role("checkbox", name=BETTER).check()
     marco.get_by_role("button", name="Accept selected").click()
     expect(marco.get_by_text("Accepted 1 proposal.")).to_be_visible()
@@ -83,3 +87,4 @@ def test_an_employee_proposal_travels_up_and_back_and_lands_on_the_map(demo, new
     emma.locator(f"#node-{revenue.pk} > .branch .toggle").click()
     emma.locator(f"#node-{apac.pk} > .branch .toggle").click()
     expect(emma.locator(f"#children-{apac.pk}").get_by_role("link", name=BETTER, exact=True)).to_be_visible()
+    screenshot(emma, "5-on-the-map")

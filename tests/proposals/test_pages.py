@@ -121,3 +121,10 @@ def test_the_goal_page_tells_its_owner_how_many_proposals_wait(client, cast, pro
 def test_a_personal_goal_page_offers_no_proposal(client, cast):
     page = _as(client, cast.employee).get(reverse("goals:detail", args=[cast.personal.pk])).content.decode()
     assert "Propose a goal under this" not in page
+
+
+def test_the_parents_owner_reads_that_the_proposer_has_the_turn(client, cast, proposal):
+    services.proposal_request_changes(actor=cast.manager, proposal=proposal, comment="How many?")
+    page = _as(client, cast.manager).get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    assert "Waiting for Employee to change it and resubmit it." in page
+    assert "Accept</button>" not in page and "Decline</button>" in page
