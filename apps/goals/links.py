@@ -20,7 +20,7 @@ from apps.org.models import Person
 
 from . import permissions, signals
 from .dirty import mark_dirty
-from .models import Goal, GoalLink
+from .models import Goal, GoalLink, GoalStatus
 from .selectors import goal_ancestors, goal_subtree, links_for_goals, links_visible_to, upward_sql
 
 __all__ = ["link_create", "link_delete", "link_update", "links_for_goals", "links_visible_to"]
@@ -86,6 +86,12 @@ def check_move(*, goal: Goal, parent: Goal | None) -> None:
         raise ValidationError(
             {"parent": "This move would close a loop: the new parent already leads up to this goal through a link."}
         )
+
+
+def counted_contributions_exist(goal: Goal) -> bool:
+    """Whether a `contributes` link into `goal` counts in its rollup (its source neither archived nor cancelled)."""
+    counted = goal.links_in.filter(kind=GoalLink.Kind.CONTRIBUTES, source__archived_at__isnull=True)
+    return counted.exclude(source__status=GoalStatus.CANCELLED).exists()
 
 
 def _describe(link: GoalLink | None) -> str | None:

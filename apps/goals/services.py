@@ -425,7 +425,7 @@ def goal_checkin_record(
 
 def progress_entered_by_hand(goal: Goal) -> bool:
     """Whether the goal's progress is the value someone enters: its source is manual, or automatic with neither
-    metrics in use nor counted children to take it from (DESIGN.md "Progress")."""
+    metrics in use nor counted children or contributing goals to take it from (DESIGN.md "Progress")."""
     if goal.progress_source == ProgressSource.MANUAL:
         return True
     if goal.progress_source != ProgressSource.AUTO:
@@ -434,6 +434,7 @@ def progress_entered_by_hand(goal: Goal) -> bool:
     return (
         not has_metrics
         and not goal.children.filter(archived_at__isnull=True).exclude(status=GoalStatus.CANCELLED).exists()
+        and not links.counted_contributions_exist(goal)
     )
 
 

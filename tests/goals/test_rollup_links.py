@@ -153,3 +153,12 @@ def test_a_link_costs_the_rollup_no_extra_query_per_goal_it_reaches(db, commit):
         return len([q for q in ctx.captured_queries if "pg_advisory_xact_lock" not in q["sql"]])
 
     assert cost(1) == cost(4)
+
+
+def test_a_goal_fed_by_a_contribution_takes_no_progress_by_hand(db, commit):
+    with commit():
+        _, source = cascade(depth_layers=(Layer.INTENT, Layer.TRANSLATIONAL))
+        (target,) = cascade(depth_layers=(Layer.INTENT,), cycle=source.cycle)
+    assert services.progress_entered_by_hand(fresh(target))
+    link(commit, source, target)
+    assert not services.progress_entered_by_hand(fresh(target))

@@ -27,7 +27,7 @@ from ..forms import (
     add_service_errors,
     first_metric,
 )
-from ..models import PRIVATE_FIELDS, Goal, Layer, ReflectionRead
+from ..models import PRIVATE_FIELDS, Goal, Layer, ProgressSource, ReflectionRead
 from ..similarity import looks_copied, title_similarity
 from .comments import comments_context
 from .common import changeable_goal, local_next, redirect_back, visible_goal
@@ -80,13 +80,14 @@ def goal_detail(request, pk: int):
         services.reflection_reads_record(reader=request.user, goal_ids=[goal.pk], channel=ReflectionRead.Channel.PAGE)
     goal_links = links_context(request.user, goal, can_change=can_change)
     contributions = goal_links["contributions"]
+    source_used = selectors.progress_source_used(goal, has_metrics=bool(metrics), contributions=contributions)
     context = {
         "goal": goal,
         "ancestors": list(selectors.goal_ancestors(goal)),
         "children": list(selectors.children_of(goal, visible)),
         "metrics": metrics,
         "weightless": selectors.weightless_inputs(goal, [row["metric"].weight for row in metrics], contributions),
-        "source_used": selectors.progress_source_used(goal, has_metrics=bool(metrics), contributions=contributions),
+        "source_used": source_used,
         **goal_links,
         "history": list(history_of(goal)[:30]),
         "show_private": show_private,
@@ -94,7 +95,8 @@ def goal_detail(request, pk: int):
         "can_change": can_change,
         "can_translate": goal.layer != Layer.PERSONAL and not goal.is_archived and _leads_a_unit(request.user),
         "checkin_form": CheckInForm(),
-        "goal_checkin_form": _goal_checkin_form(request.user, goal),
+        # What progress_source_used found is services.progress_entered_by_hand's answer, without asking again.
+        "goal_checkin_form": _goal_checkin_form(request.user, goal, manual=source_used == ProgressSource.MANUAL),
         "goal_checkins": list(goal.checkins.filter(metric__isnull=True).select_related("author")[:10]),
         "show_reflections": permissions.checkin_reflection_visible(request.user, goal),
         **comments_context(goal),
@@ -131,10 +133,10 @@ def goal_edit(request, pk: int):
     return render(request, "goals/goal_form.html", {"form": form, "goal": goal, "heading": f"Edit “{goal.title}”"})
 
 
-def _goal_checkin_form(viewer, goal: Goal) -> GoalCheckInForm | None:
+def _goal_checkin_form(viewer, goal: Goal, *, manual: bool) -> GoalCheckInForm | None:
     if goal.is_archived or not permissions.can_record_goal_checkin(viewer, goal):
         return None
-    return GoalCheckInForm(manual=services.progress_entered_by_hand(goal), prefix="goal")
+    return GoalCheckInForm(manual=manual, prefix="goal")
 
 
 @login_required
