@@ -78,6 +78,20 @@ def proposal_new(request):
     )
 
 
+@login_required
+@require_POST
+def proposal_send_up(request, goal_pk: int):
+    """Catchball: the owner sends a draft translation of theirs up to the parent's owner for agreement."""
+    draft = get_object_or_404(visible_goals(request.user).select_related("parent__owner"), pk=goal_pk)
+    try:
+        proposal = services.proposal_create(actor=request.user, draft=draft)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("goals:detail", pk=draft.pk)
+    messages.success(request, f"Sent up to {draft.parent.owner} for agreement: accepting it publishes your draft.")
+    return redirect("proposals:detail", pk=proposal.pk)
+
+
 def _visible(request, pk: int) -> Proposal:
     return get_object_or_404(selectors.proposals_visible_to(request.user), pk=pk)
 

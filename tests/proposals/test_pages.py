@@ -128,3 +128,35 @@ def test_the_parents_owner_reads_that_the_proposer_has_the_turn(client, cast, pr
     page = _as(client, cast.manager).get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
     assert "Waiting for Employee to change it and resubmit it." in page
     assert "Accept</button>" not in page and "Decline</button>" in page
+
+
+@pytest.fixture
+def draft(cast):
+    from apps.goals import services as goal_services
+
+    return goal_services.goal_create(
+        actor=cast.manager, title="Open a Jakarta office", layer="translational", cycle=cast.year,
+        unit=cast.team, owner=cast.manager, parent=cast.intent, status="draft",
+    )  # fmt: skip
+
+
+def test_the_owner_of_a_draft_translation_sends_it_up_from_its_page(client, cast, draft):
+    _as(client, cast.manager)
+    page = client.get(reverse("goals:detail", args=[draft.pk])).content.decode()
+    assert "Send it up for agreement" in page
+    response = client.post(reverse("proposals:send-up", args=[draft.pk]))
+    proposal = Proposal.objects.get(draft=draft)
+    assert response.url == reverse("proposals:detail", args=[proposal.pk])
+    page = client.get(reverse("goals:detail", args=[draft.pk])).content.decode()
+    assert "This draft waits for agreement" in page and "Send it up for agreement" not in page
+
+
+def test_sending_up_someone_elses_draft_is_refused(client, cast, draft):
+    response = _as(client, cast.leader).post(reverse("proposals:send-up", args=[draft.pk]))
+    assert response.status_code == 302
+    assert not Proposal.objects.filter(draft=draft).exists()
+
+
+def test_a_published_goal_offers_no_send_up(client, cast):
+    page = _as(client, cast.manager).get(reverse("goals:detail", args=[cast.trans.pk])).content.decode()
+    assert "Send it up for agreement" not in page
