@@ -46,7 +46,8 @@ def review_save(*, actor: Person, goal: Goal, relevance: str, reflection: str | 
     A signed-off review is settled: withdraw the sign-off (review_withdraw_sign_off) before changing it.
     `reflection` None keeps the one written (a caller who may not read it cannot erase it).
     """
-    goal = Goal.objects.select_related("cycle", "owner").get(pk=goal.pk)
+    # The goal's row is the lock: two first saves of one goal's review run one after the other, the second updating.
+    goal = Goal.objects.select_for_update(of=("self",)).select_related("cycle", "owner").get(pk=goal.pk)
     if not permissions.can_write_review(actor, goal):
         raise PermissionDenied("Only the goal's owner, and those who may change the goal, review it.")
     check_reviewable(goal)
