@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from apps.core.history import record_changes
+from apps.core.locks import GLOBAL_KEY, advisory_xact_lock
 from apps.core.models import ObjectChange
 from apps.cycles.models import Cycle
 from apps.org.models import Person
@@ -110,6 +111,9 @@ def open_subtree(goal: Goal) -> list[Goal]:
 @transaction.atomic
 def goal_carry_over(*, actor: Person | None, goal: Goal, cycle: Cycle) -> Goal:
     """Continue `goal` and its open subtree in `cycle`; returns the new root."""
+    # Carry-overs run one at a time (the lock new one-node trees take, the lowest key: before any tree's lock), so
+    # that two of the same goal cannot both find it not yet carried.
+    advisory_xact_lock(tree.LOCK_NAME, GLOBAL_KEY)
     goal = Goal.objects.select_related("cycle", "parent__cycle").get(pk=goal.pk)
     if actor is not None and not can_carry_over(actor, goal):
         raise PermissionDenied("Only those who may change the goal carry it over.")
