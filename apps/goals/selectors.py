@@ -191,19 +191,21 @@ def visible_reflections(viewer, person, limit: int = 10) -> list[CheckIn]:
 def upward_sql(count: int, *, link_kinds: tuple[str, ...] | None) -> str:
     """SQL for the ids of `count` goals (placeholders) and of every goal above them, going up through `parent` and
     through links from source to target (`link_kinds`: those kinds only; None: every kind). Params: the ids, then
-    the kinds. Index lookups per step, so O(what is reached)."""
+    the kinds. Each step is index lookups (a goal by id, its links by source), so the cost follows what is reached,
+    never the size of the tables: a two-row multiplier gives each goal reached its parent (n = 0) and its links'
+    targets (n = 1) from one reference to the recursive table, as SQLite and PostgreSQL both require."""
     goals, links = Goal._meta.db_table, GoalLink._meta.db_table
     placeholders = ", ".join(["%s"] * count)
     kinds = ""
     if link_kinds is not None:
-        kinds = f" WHERE kind IN ({', '.join(['%s'] * len(link_kinds))})"
-    edges = (
-        f"SELECT id AS from_id, parent_id AS up_id FROM {goals} WHERE parent_id IS NOT NULL "
-        f"UNION ALL SELECT source_id, target_id FROM {links}{kinds}"
-    )
+        kinds = f" AND l.kind IN ({', '.join(['%s'] * len(link_kinds))})"
+    step = "CASE WHEN k.n = 0 THEN g.parent_id ELSE l.target_id END"
     return (
         f"WITH RECURSIVE up(id) AS (SELECT id FROM {goals} WHERE id IN ({placeholders}) "
-        f"UNION SELECT e.up_id FROM up JOIN ({edges}) e ON e.from_id = up.id) SELECT id FROM up"
+        f"UNION SELECT {step} FROM up JOIN {goals} g ON g.id = up.id "
+        f"CROSS JOIN (SELECT 0 AS n UNION ALL SELECT 1 AS n) k "
+        f"LEFT JOIN {links} l ON k.n = 1 AND l.source_id = g.id{kinds} "
+        f"WHERE {step} IS NOT NULL) SELECT id FROM up"
     )
 
 
