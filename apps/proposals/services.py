@@ -17,7 +17,7 @@ other side.
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -227,7 +227,7 @@ def proposal_create(
     if unit is None:
         raise ValidationError({"unit": "Choose the unit the goal is for."})
     rules.check_placement(layer=layer, parent=parent, cycle=cycle)
-    proposal = Proposal.objects.create(
+    proposal = Proposal(
         title=title,
         description=check_text(description, "description"),
         why=check_text(why, "why"),
@@ -239,6 +239,7 @@ def proposal_create(
         metrics=check_metrics(list(metrics) if isinstance(metrics, tuple) else metrics),
         draft=draft,
     )
+    _insert(proposal)
     record_change(
         actor=actor,
         obj=proposal,
@@ -247,6 +248,17 @@ def proposal_create(
     )
     _step(proposal, actor, Action.SUBMITTED)
     return proposal
+
+
+def _insert(proposal: Proposal) -> None:
+    """Save a new proposal; a draft sent up twice at once meets the one-open-proposal-per-draft constraint."""
+    try:
+        with transaction.atomic():
+            proposal.save()
+    except IntegrityError:
+        if proposal.draft_id is None:
+            raise
+        raise ValidationError({"draft": "This draft already waits for an answer: one proposal at a time."}) from None
 
 
 @transaction.atomic

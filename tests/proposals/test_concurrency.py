@@ -67,3 +67,18 @@ def test_an_accept_and_a_decline_at_once_give_one_answer(postgres):
     proposal.refresh_from_db()
     assert (proposal.status == "accepted") == Goal.objects.filter(title="Run a webinar").exists()
     assert proposal.steps.filter(action__in=("accepted", "declined")).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_sent_up_twice_at_once_waits_in_one_proposal(postgres):
+    from apps.goals import services as goal_services
+
+    cast = build_cast()
+    draft = goal_services.goal_create(
+        actor=cast.manager, title="Open Jakarta", layer=Layer.TRANSLATIONAL, cycle=cast.year, unit=cast.team,
+        owner=cast.manager, parent=cast.intent, status="draft",
+    )  # fmt: skip
+    send_up = lambda: services.proposal_create(actor=cast.manager, draft=draft)  # noqa: E731
+    refused, errors = _race(send_up, send_up)
+    assert errors == [] and len(refused) == 1 and "draft" in refused[0].message_dict
+    assert Proposal.objects.filter(draft=draft).count() == 1
