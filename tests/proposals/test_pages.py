@@ -160,3 +160,16 @@ def test_sending_up_someone_elses_draft_is_refused(client, cast, draft):
 def test_a_published_goal_offers_no_send_up(client, cast):
     page = _as(client, cast.manager).get(reverse("goals:detail", args=[cast.trans.pk])).content.decode()
     assert "Send it up for agreement" not in page
+
+
+def test_the_list_page_costs_the_same_whatever_the_number_of_proposals(
+    client, cast, propose, django_assert_max_num_queries
+):
+    for number in range(12):
+        propose(title=f"Idea {number}")
+        propose(actor=cast.manager, title=f"Mine {number}")
+    _as(client, cast.manager)
+    # session, person, the two lists, the header's unread count
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("proposals:list")).content.decode()
+    assert "Idea 11" in page and "Mine 11" in page
