@@ -11,6 +11,7 @@ caller who may not gets PermissionDenied. Bad input raises ValidationError namin
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 
 from apps.core.history import diff, record_change, snapshot
 from apps.core.locks import advisory_xact_lock
@@ -86,6 +87,24 @@ def check_move(*, goal: Goal, parent: Goal | None) -> None:
         raise ValidationError(
             {"parent": "This move would close a loop: the new parent already leads up to this goal through a link."}
         )
+
+
+def check_cycle_change(*, goal: Goal, cycle) -> None:
+    """A goal's new cycle must keep its links' rule: every goal it links to runs in that cycle or one containing it,
+    and every goal linked to it in that cycle or one inside it. apps.goals.services.goal_update calls it. One query."""
+    for link in GoalLink.objects.filter(Q(source=goal) | Q(target=goal)).select_related(
+        "source__cycle", "target__cycle"
+    ):
+        if link.source_id == goal.pk and not link.target.cycle.contains(cycle):
+            message = (
+                f"This goal is linked to {link.target.title!r}, of {link.target.cycle}, which does not contain {cycle}."
+            )
+            raise ValidationError({"cycle": message + " Remove that link first."})
+        if link.target_id == goal.pk and not cycle.contains(link.source.cycle):
+            message = (
+                f"{link.source.title!r}, of {link.source.cycle}, is linked to this goal; {cycle} does not contain it."
+            )
+            raise ValidationError({"cycle": message + " Remove that link first."})
 
 
 def counted_contributions_exist(goal: Goal) -> bool:

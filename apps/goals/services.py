@@ -181,6 +181,7 @@ def goal_update(*, actor: Person | None, goal: Goal, **fields) -> Goal:
     if "cycle" in fields and fields["cycle"].pk != goal.cycle_id:
         rules.check_placement(layer=goal.layer, parent=goal.parent, cycle=fields["cycle"])
         rules.check_children_fit_cycle(goal, fields["cycle"])
+        links.check_cycle_change(goal=goal, cycle=fields["cycle"])
     before = snapshot(goal, fields)
     for name, value in fields.items():
         setattr(goal, name, value)

@@ -257,3 +257,26 @@ def test_a_move_that_closes_no_loop_is_left_to_the_cascade_rules(two_intents):
     link(a, b)
     moved = services.goal_move(actor=None, goal=b, parent=a_intent)
     assert moved.parent_id == a_intent.pk
+
+
+def test_a_goals_cycle_cannot_leave_the_cycle_of_the_goal_it_contributes_to(db):
+    year = CycleFactory(name="FY2027", start=date(2027, 1, 1), end=date(2027, 12, 31))
+    next_year = CycleFactory(name="FY2028", start=date(2028, 1, 1), end=date(2028, 12, 31))
+    (annual,) = cascade(depth_layers=(Layer.INTENT,), cycle=year)
+    (source,) = cascade(depth_layers=(Layer.INTENT,), cycle=year)
+    link(source, annual)
+    with pytest.raises(ValidationError) as exc:
+        services.goal_update(actor=None, goal=source, cycle=next_year)
+    assert "linked to" in errors_of(exc)["cycle"][0]
+
+
+def test_a_linked_to_goals_cycle_must_keep_containing_its_sources(db):
+    year = CycleFactory(name="FY2027", start=date(2027, 1, 1), end=date(2027, 12, 31))
+    quarter = CycleFactory(name="Q1 2027", start=date(2027, 1, 1), end=date(2027, 3, 31), parent=year)
+    (target,) = cascade(depth_layers=(Layer.INTENT,), cycle=year)
+    (source,) = cascade(depth_layers=(Layer.INTENT,), cycle=year)
+    link(source, target)
+    with pytest.raises(ValidationError) as exc:
+        services.goal_update(actor=None, goal=target, cycle=quarter)
+    assert "is linked to this goal" in errors_of(exc)["cycle"][0]
+    assert services.goal_update(actor=None, goal=source, cycle=quarter).cycle_id == quarter.pk
