@@ -80,12 +80,29 @@ def check_link(*, source: Goal, target: Goal, kind: str, weight) -> float:
 
 
 def check_move(*, goal: Goal, parent: Goal | None) -> None:
-    """A move of `goal` under `parent` must not close a loop through links either (the parent already leads up to
-    the goal through a link). apps.goals.services.goal_move calls it once the tree has moved the goal (after the
-    tree's own checks on fresh rows), inside its transaction: refusing rolls the move back."""
-    if parent is not None and goal.pk is not None and _reaches_upward(parent, goal):
+    """A move of `goal` under `parent` must keep the links' rules: no loop through links (the new parent already
+    leads up to the goal through one), and no link between the moved subtree and its new ancestors (the parent and
+    those above it). apps.goals.services.goal_move calls it once the tree has moved the goal (after the tree's own
+    checks on fresh rows), inside its transaction: refusing rolls the move back."""
+    if parent is None or goal.pk is None:
+        return
+    if _reaches_upward(parent, goal):
         raise ValidationError(
             {"parent": "This move would close a loop: the new parent already leads up to this goal through a link."}
+        )
+    moved, parent = (Goal.objects.get(pk=node.pk) for node in (goal, parent))  # the tree renumbered them
+    subtree = goal_subtree(moved, include_archived=True).values("pk")
+    line = (goal_ancestors(parent) | Goal.objects.filter(pk=parent.pk)).values("pk")
+    joined = GoalLink.objects.filter(
+        Q(source__in=subtree, target__in=line) | Q(source__in=line, target__in=subtree)
+    ).select_related("source", "target")
+    link = joined.first()
+    if link is not None:
+        raise ValidationError(
+            {
+                "parent": f"“{link.source.title}” is linked to “{link.target.title}”, which this move would make one "
+                "of its ancestors: remove that link first."
+            }
         )
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from apps.core.history import history_of
 from apps.core.models import ObjectChange
 from apps.goals import links, services
-from apps.goals.models import GoalLink, Layer
+from apps.goals.models import Goal, GoalLink, Layer
 from apps.goals.selectors import links_for_goals, links_visible_to
 from tests.cast import build_cast
 from tests.factories import CycleFactory, GoalFactory, cascade
@@ -280,3 +280,22 @@ def test_a_linked_to_goals_cycle_must_keep_containing_its_sources(db):
         services.goal_update(actor=None, goal=target, cycle=quarter)
     assert "is linked to this goal" in errors_of(exc)["cycle"][0]
     assert services.goal_update(actor=None, goal=source, cycle=quarter).cycle_id == quarter.pk
+
+
+def test_a_move_cannot_put_a_goal_under_a_goal_it_is_linked_to(two_intents):
+    a_intent, a, _, b = two_intents
+    link(a, b)
+    with pytest.raises(ValidationError) as exc:
+        services.goal_move(actor=None, goal=a, parent=b)
+    assert "ancestors" in errors_of(exc)["parent"][0]
+    assert Goal.objects.get(pk=a.pk).parent_id == a_intent.pk
+
+
+def test_a_move_cannot_put_a_linked_goal_under_what_links_to_it_below_the_moved_goal(two_intents):
+    # b links to a personal goal under a; moving a under b would make b its ancestor.
+    _, a, _, b = two_intents
+    below_a = GoalFactory(layer=Layer.PERSONAL, parent=a)
+    link(below_a, b, kind=SUPPORTS)
+    with pytest.raises(ValidationError) as exc:
+        services.goal_move(actor=None, goal=a, parent=b)
+    assert "ancestors" in errors_of(exc)["parent"][0]
