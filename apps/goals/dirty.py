@@ -10,7 +10,8 @@ After the commit, `wake()` asks for a drain:
   may fail (Redis away): the write has committed and stays committed, the failure is logged.
 
 `drain()` takes a batch of rows with `FOR UPDATE SKIP LOCKED` (drains running side by side
-take different rows), recomputes their goals and all their ancestors, and deletes the rows in
+take different rows), recomputes their goals and all above them (ancestors, and the targets of their
+`contributes` links with theirs: apps.goals.rollup), and deletes the rows in
 the same transaction. Recomputing is idempotent, so a batch done twice changes nothing. A beat
 job every `ROLLUP_SWEEP_SECONDS` and every worker on start drain whatever is left: a killed
 worker, a lost message or a Redis outage delays figures, never loses them.
@@ -37,7 +38,8 @@ _deferred: ContextVar[set[int] | None] = ContextVar("rollup_deferred", default=N
 
 
 def mark_dirty(goal_ids: Iterable[int | None]) -> None:
-    """Record that these goals (and so their ancestors) need a rollup; it runs after the transaction commits."""
+    """Record that these goals (and so what is above them: ancestors, link targets) need a rollup; it runs after the
+    transaction commits."""
     ids = sorted({pk for pk in goal_ids if pk})
     if not ids:
         return
