@@ -40,7 +40,10 @@ def check_database(script: str, force: bool = False) -> None:
         )
     name = connection.settings_dict["NAME"]
     if "bench" not in name and not force:
-        sys.exit(f"The benchmark wipes its database; {name!r} does not look like a benchmark database (use --force).")
+        sys.exit(
+            f"The benchmark wipes its database, so the database's name must contain 'bench'; {name!r} does not"
+            " (use --force to override)."
+        )
     others = other_sessions()
     if others and not force:
         # Another benchmark on the same database would wipe our rows mid-run, and we its.
@@ -57,3 +60,10 @@ def other_sessions() -> int:
                WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"""
         )
         return cursor.fetchone()[0]
+
+
+def ensure_org(people: int = 100_000, seed: int = 2027) -> dict:
+    """The organisation every benchmark shares (bench/orggen.py): reused if built with this shape, else built now."""
+    from bench import orggen
+
+    return orggen.ensure_org(people, seed)

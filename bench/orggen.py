@@ -6,12 +6,32 @@ intents, the levels below them translational then operational goals (django-mptt
 own (`tree_parent` null, `parent` = an operational goal) — exactly how apps.goals.tree stores
 them. The nested-set fields are computed here and written with bulk_create in one
 transaction: saving 100,000 goals one by one through django-mptt would take hours.
+
+The organisation every other benchmark shares (people in units, about five goals each; see
+bench/peopleorg.py) is built by this file run as a command, once, and reused after:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/goalcascade_bench .venv/bin/python bench/orggen.py --people 100000
+
+It records the shape it built in the table `bench_org`; `--reuse` (and `bench.common.ensure_org`)
+keep an organisation of that shape that is still there instead of building it again.
 """
 
+import argparse
+import json
 import random
+import sys
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+
+if __name__ == "__main__":
+    # Run as the command: the project on the path and Django set up before the models below are imported.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.common import setup_django
+
+    setup_django()
 
 from django.db import connection, transaction
 
@@ -358,3 +378,82 @@ def _describe(plan, cycle, unit_ids, person_ids, statuses, first_metric) -> Org:
         operational_parents=open_cascade_goals(deepest),
         cascade_parents=open_cascade_goals(deepest - 1),
     )
+
+
+# --- The shared organisation: people in units (bench/peopleorg.py), built once, reused by every benchmark ---
+
+MARKER_TABLE = "bench_org"
+
+
+def org_marker() -> dict | None:
+    """The organisation recorded as built here, if its people and goals are all still there (another benchmark may
+    have wiped them since)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [MARKER_TABLE])
+        if cursor.fetchone()[0] is None:
+            return None
+        cursor.execute(f"SELECT facts FROM {MARKER_TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        facts = row[0] if isinstance(row[0], dict) else json.loads(row[0])
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {Person._meta.db_table}), (SELECT count(*) FROM {Goal._meta.db_table})"
+        )
+        people, goals = cursor.fetchone()
+    return facts if (people, goals) == (facts["people"], facts["goals"]) else None
+
+
+def build_org(people: int, seed: int = 2027) -> dict:
+    """Wipe and write the shared organisation, then record its shape; returns its facts (with the build time)."""
+    from bench import peopleorg
+
+    _write_marker(None)
+    began = time.perf_counter()
+    peopleorg.wipe()
+    facts = peopleorg.generate(people, seed)
+    facts.update(seed=seed, build_seconds=round(time.perf_counter() - began, 1), built_at=_now())
+    _write_marker(facts)
+    return facts
+
+
+def ensure_org(people: int, seed: int = 2027) -> dict:
+    """The shared organisation of `people` people: the one already built if it has that shape, else a new one."""
+    facts = org_marker()
+    if facts and facts["people"] == people and facts.get("seed") == seed:
+        return {**facts, "reused": True}
+    return {**build_org(people, seed), "reused": False}
+
+
+def _write_marker(facts: dict | None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (id int PRIMARY KEY, facts jsonb NOT NULL)")
+        cursor.execute(f"DELETE FROM {MARKER_TABLE}")
+        if facts is not None:
+            cursor.execute(f"INSERT INTO {MARKER_TABLE} (id, facts) VALUES (1, %s)", [json.dumps(facts)])
+
+
+def _now() -> str:
+    from django.utils import timezone
+
+    return timezone.now().isoformat(timespec="seconds")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="Build the organisation every benchmark shares (WIPES the database).")
+    parser.add_argument("--people", type=int, default=100_000, help="people (default 100000; about 5 goals each)")
+    parser.add_argument("--seed", type=int, default=2027)
+    parser.add_argument("--reuse", action="store_true", help="keep an organisation of this shape if one is there")
+    parser.add_argument("--force", action="store_true", help="build even in a database whose name lacks 'bench'")
+    args = parser.parse_args(argv)
+    from bench.common import check_database
+
+    check_database("bench/orggen.py", args.force)
+    facts = ensure_org(args.people, args.seed) if args.reuse else build_org(args.people, args.seed)
+    verb = "reused" if facts.get("reused") else f"built in {facts['build_seconds']} s"
+    print(f"organisation {verb}: {json.dumps(facts)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
