@@ -16,6 +16,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.db.models.expressions import RawSQL
 
 from apps.core.bulk import bulk_update_rows
@@ -114,11 +115,13 @@ def _metric_pairs(goal_ids: Iterable[int]) -> dict[int, list[tuple[float, float]
 def _input_rows(goal_ids: Iterable[int]) -> dict[int, list[tuple]]:
     """What each goal's rollup counts (one query): its children and the sources of its `contributes` links that count
     (not cancelled, not archived), each as (id, weight, stored progress, last activity) — a link's weight for a
-    contributing source."""
+    contributing source. A child carried over to a later cycle under the same parent (an annual intent above
+    quarters) counts once: its copy counts, the original no longer does (see `_carried_beside`)."""
     ids = list(goal_ids)
     children = (
         Goal.objects.filter(parent_id__in=ids, archived_at__isnull=True)
         .exclude(status=GoalStatus.CANCELLED)
+        .exclude(Exists(_live_copies().filter(carried_from=OuterRef("pk"), parent_id=OuterRef("parent_id"))))
         .order_by()
         .values_list("parent_id", "pk", "weight", "progress", "last_activity_at")
     )
@@ -206,7 +209,10 @@ def recompute_all() -> int:
         goals = {row["pk"]: row for row in Goal.objects.values(*COMPUTE_FIELDS).iterator(chunk_size=10000)}
         metrics = _metric_pairs_all()
         inputs: dict[int, list[tuple]] = defaultdict(list)
+        replaced = _carried_beside(goals)
         for row in goals.values():
+            if row["pk"] in replaced:
+                continue
             if row["parent_id"] and counts_for_parent(row["status"], row["archived_at"] is not None):
                 inputs[row["parent_id"]].append((row["pk"], row["weight"], row["progress"], row["last_activity_at"]))
         for source_id, target_id, weight in _contributes_all():
@@ -216,6 +222,17 @@ def recompute_all() -> int:
         changed = _compute_bottom_up(goals, metrics, inputs)
         write_figures(changed)
     return len(changed)
+
+
+def _live_copies():
+    return Goal.objects.filter(carried_from__isnull=False, archived_at__isnull=True)
+
+
+def _carried_beside(goals: dict[int, dict]) -> set[int]:
+    """Goals whose live carry-over copy sits under their own parent: the copy counts there instead of them. (A copy
+    under the parent's own copy leaves the original where it was: the earlier cycle's figures stay as they stood.)"""
+    copies = _live_copies().order_by().values_list("carried_from_id", "parent_id")
+    return {pk for pk, parent_id in copies.iterator(chunk_size=10000) if goals[pk]["parent_id"] == parent_id}
 
 
 def _contributes_all():
