@@ -366,6 +366,7 @@ SPECTACULAR_SETTINGS = {
         "MetricUnitEnum": "apps.goals.models.Metric.Unit",
         "UnitKindEnum": "apps.org.models.Unit.Kind",
         "RoleEnum": "apps.org.models.Person.Role",
+        "LinkKindEnum": "apps.goals.models.GoalLink.Kind",
     },
 }
 
