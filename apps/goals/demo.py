@@ -13,8 +13,8 @@ from apps.goals.services import checkin_record, goal_checkin_record, metric_crea
 from apps.org.models import Person, Unit
 from apps.org.services import person_create, unit_create
 
-from . import rollup
-from .models import Goal, GoalStatus, Layer, Motivation
+from . import links, rollup
+from .models import Goal, GoalLink, GoalStatus, Layer, Motivation
 from .progress import expected_progress
 from .services import goal_create
 
@@ -347,6 +347,10 @@ def _cascade(units, people, plan: Plan) -> Goal:
         why="Faster cycles mean more deals per rep.",
     )
     metric(sales_digital, "Median sales cycle", 90, 60, 1.0, "sam", shown="days", notes=("", "CRM automation live", ""))
+    # Work that serves two intents: shorter sales cycles are digital work and also revenue (a link beside the parent).
+    links.link_create(
+        actor=people["sam"], source=sales_digital, target=revenue, kind=GoalLink.Kind.CONTRIBUTES, weight=0.5
+    )
     uptime = goal(
         "mia",
         "mfg",
@@ -356,6 +360,7 @@ def _cascade(units, people, plan: Plan) -> Goal:
         why="Unplanned downtime is our largest hidden cost.",
     )
     metric(uptime, "Machine uptime", 88, 95, 0.9, "mia", unit=Metric.Unit.PERCENT, notes=("", "Sensors on line 2", ""))
+    links.link_create(actor=people["mia"], source=uptime, target=revenue, kind=GoalLink.Kind.SUPPORTS)
     onboarding = goal(
         "hana",
         "hr",
