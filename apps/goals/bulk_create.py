@@ -32,6 +32,7 @@ from .dirty import mark_dirty
 from .models import Goal, GoalStatus, Layer, Metric, ProgressSource
 from .progress import metric_progress
 from .services import DISPLAY_UNIT_LENGTH, _check_texts, _check_title
+from .similarity import copy_score
 
 BATCH_SIZE = 1000
 # What goal_create and metric_create record in the history of a new goal and a new metric.
@@ -100,6 +101,7 @@ def goals_create_bulk(
             description=description,
             why=why,
             status=status,
+            copy_score=copy_score(title.strip(), parent.title if parent else None),
         )
         for owner, unit in owners
     ]

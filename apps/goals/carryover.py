@@ -32,6 +32,7 @@ from .bulk_create import _insert_one_node_trees
 from .dirty import mark_dirty
 from .models import Goal, GoalStatus, Layer, Metric
 from .selectors import subtree_q
+from .similarity import copy_score
 
 OPEN_STATUSES = (GoalStatus.DRAFT, GoalStatus.ACTIVE)
 COPIED_FIELDS = (
@@ -150,6 +151,7 @@ def _copy(original: Goal, *, cycle: Cycle, parent: Goal | None) -> Goal:
     copy = Goal(cycle=cycle, parent=parent, carried_from=original)
     for name in COPIED_FIELDS:
         setattr(copy, name, getattr(original, name))
+    copy.copy_score = copy_score(copy.title, parent.title if parent else None)
     return copy
 
 

@@ -17,6 +17,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from mptt.models import MPTTModel, TreeForeignKey
 
+from .similarity import COPY_THRESHOLD
+
 
 class Layer(models.TextChoices):
     INTENT = "intent", "Strategic intent"
@@ -99,6 +101,9 @@ class Goal(MPTTModel):
     # Written by apps.goals.rollup: the latest check-in on the goal or, for a goal without metrics of its own, on any
     # goal below it (DESIGN.md "Progress": as fresh as its freshest child or its own latest check-in).
     last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # apps.goals.similarity.copy_score of the title against the parent's (null without a parent): written when the
+    # title, the parent or the parent's title changes, read by the alignment report's "copied, not translated".
+    copy_score = models.FloatField(null=True, blank=True, editable=False)
     # Personal goals only: who the owner wants to become through it, and where it comes from.
     identity = models.TextField(blank=True)
     motivation = models.CharField(max_length=16, choices=Motivation.choices, blank=True, default="")
@@ -118,6 +123,10 @@ class Goal(MPTTModel):
             models.Index(fields=("cycle", "layer")),
             models.Index(fields=("owner", "cycle")),
             models.Index(fields=("unit", "cycle")),
+            # The report's copies, listed in parent order: few goals are copies, so a partial index finds them.
+            models.Index(
+                fields=("parent", "id"), condition=models.Q(copy_score__gte=COPY_THRESHOLD), name="goal_copies"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(weight__gte=0), name="goal_weight_not_negative"),

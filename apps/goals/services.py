@@ -29,6 +29,7 @@ from . import links, rules, signals, tree
 from .dirty import mark_dirty
 from .models import PRIVATE_FIELDS, CheckIn, Goal, GoalStatus, Health, Layer, Metric, ProgressSource, ReflectionRead
 from .progress import metric_progress
+from .similarity import copy_score
 
 EDITABLE_FIELDS = (
     "title",
@@ -125,6 +126,7 @@ def goal_create(
         manual_progress=manual_progress,
         identity=identity,
         motivation=motivation,
+        copy_score=copy_score(title.strip(), parent.title if parent else None),
     )
     tree.insert_goal(goal)
     record_change(
@@ -188,12 +190,24 @@ def goal_update(*, actor: Person | None, goal: Goal, **fields) -> Goal:
     changes = diff(before, snapshot(goal, fields))
     if not changes:
         return goal
+    if "title" in changes:
+        goal.copy_score = copy_score(goal.title, goal.parent.title if goal.parent_id else None)
+        fields["copy_score"] = goal.copy_score
+        _store_children_copy_scores(goal)
     goal.save(update_fields=[*fields, "updated"])
     record_change(actor=actor, obj=goal, action=ObjectChange.Action.UPDATE, changes=changes)
     if PROGRESS_FIELDS & set(changes):
         mark_dirty([goal.pk])
     _tell(goal=goal, actor=actor, action="updated", changes=changes)
     return goal
+
+
+def _store_children_copy_scores(goal: Goal) -> None:
+    """A new title changes how close each child's title is to it (one read, one write)."""
+    children = list(goal.children.only("pk", "title"))
+    for child in children:
+        child.copy_score = copy_score(child.title, goal.title)
+    Goal.objects.bulk_update(children, ["copy_score"], batch_size=1000)
 
 
 @transaction.atomic
@@ -208,6 +222,8 @@ def goal_move(*, actor: Person | None, goal: Goal, parent: Goal | None) -> Goal:
         return goal
     tree.move_goal(goal, parent)
     links.check_move(goal=goal, parent=parent)  # after the tree's own checks on fresh rows; refusing rolls back
+    goal.copy_score = copy_score(goal.title, parent.title if parent else None)
+    Goal.objects.filter(pk=goal.pk).update(copy_score=goal.copy_score)
     record_change(
         actor=actor, obj=goal, action=ObjectChange.Action.MOVE, changes={"parent": [old_parent_id, new_parent_id]}
     )

@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Count, F, Q
 
 from apps.goals.models import GoalStatus, Health, Layer, Motivation
+from apps.goals.similarity import COPY_THRESHOLD
 from apps.org.models import Unit
 
 from .rules import (
@@ -151,8 +152,8 @@ def people_counts(scope: Scope) -> dict[int | None, Counter]:
 
 
 def goal_counts(scope: Scope) -> dict[int | None, Counter]:
-    """Per unit, among active goals: orphaned, without a metric, stale, at risk, off track, with an alignment gap;
-    translational and operational, and of those the ones that came from an accepted proposal."""
+    """Per unit, among active goals: orphaned, without a metric, stale, at risk, off track, with an alignment gap,
+    copied from the parent; translational and operational, and of those the ones that came from an accepted proposal."""
     goals = scope.active_goals().annotate(health=health_expression(scope.cycles, scope.today))
     cascade = Q(layer__in=(Layer.TRANSLATIONAL, Layer.OPERATIONAL))
     return _grouped(
@@ -164,6 +165,7 @@ def goal_counts(scope: Scope) -> dict[int | None, Counter]:
         at_risk=Count("pk", filter=Q(health=Health.AT_RISK)),
         off_track=Count("pk", filter=Q(health=Health.OFF_TRACK)),
         gaps=Count("pk", filter=gap_q(gap_threshold())),
+        copies=Count("pk", filter=Q(copy_score__gte=COPY_THRESHOLD)),  # the stored score (apps.reports.copies)
         cascade_goals=Count("pk", filter=cascade),
         # A goal is set on a proposal only when it is accepted (apps.proposals): one proposal per goal at most.
         from_proposals=Count("pk", filter=cascade & Q(proposal__isnull=False)),

@@ -186,7 +186,7 @@ def unit_rows(scope: Scope, units: list[Unit], copies: CopyScan) -> tuple[figure
     """The scope's totals and each unit's figures rolled up the unit tree (four grouped queries; two more for a
     unit's report, whose motivation figures are held back as the whole organisation's are)."""
     motivation = figures.motivation_counts(scope)
-    direct = figures.merge(figures.people_counts(scope), figures.goal_counts(scope), motivation, copies.per_unit)
+    direct = figures.merge(figures.people_counts(scope), figures.goal_counts(scope), motivation)
     rolled = figures.rolled_up(units, direct)
     total = figures.scope_total(direct)
     _hold_back_motivation(scope, units, motivation, total, rolled)

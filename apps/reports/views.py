@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from apps.goals.similarity import COPY_THRESHOLD
 from apps.org.models import Unit
 
 from . import permissions, services
-from .copies import CopyCheck
 from .forms import ExportForm, ReportFilterForm
 from .models import ExportJob
 from .rules import health_expression, orphaned_q, stale_q, without_metric_q
@@ -114,9 +114,8 @@ def unit_goals(scope: Scope, unit: Unit) -> list:
             has_no_metric=_flag(without_metric_q()),
         ).order_by("layer", "title", "pk")[:UNIT_GOALS_SHOWN]
     )
-    check = CopyCheck()
-    for goal in goals:
-        goal.copy_score = check.score(goal.title, goal.parent.title) if goal.parent_id else None
+    for goal in goals:  # shown only for a copy (the stored score reaches the threshold)
+        goal.copy_score = goal.copy_score if goal.copy_score is not None and goal.copy_score >= COPY_THRESHOLD else None
     return goals
 
 
