@@ -9,7 +9,7 @@ from mptt.admin import MPTTModelAdmin
 from apps.core.admin import ReadOnlyAdmin
 
 from . import rules, services
-from .models import PRIVATE_FIELDS, CheckIn, Goal, GoalComment, Layer, Metric, ReflectionRead
+from .models import PRIVATE_FIELDS, CheckIn, Goal, GoalComment, GoalLink, Layer, Metric, ReflectionRead
 from .permissions import reflection_read_by_other
 
 
@@ -158,3 +158,14 @@ class GoalCommentAdmin(ReadOnlyAdmin):
     list_select_related = ("goal", "author")
     search_fields = ("body", "goal__title")
     raw_id_fields = ("goal", "author", "mentions")
+
+
+@admin.register(GoalLink)
+class GoalLinkAdmin(ReadOnlyAdmin):
+    """Links are checked against the cascade rules by apps.goals.links alone: read-only here, made through the goal
+    page and the API."""
+
+    list_display = ("source", "kind", "target", "weight", "created_by", "created")
+    list_filter = ("kind",)
+    list_select_related = ("source", "target", "created_by")
+    search_fields = ("source__title", "target__title")
