@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format check bench worker beat clean
+.PHONY: run test install lint format check bench bench-org bench-load bench-cascade worker beat clean
 
 # bash with pipefail: the install's progress goes through a filter, and a failing pip must still fail the target.
 SHELL := /bin/bash
@@ -48,7 +48,18 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 ## Benchmarks run on PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/goalcascade_bench make bench
+## (docs/benchmarks.md): every benchmark on the shared organisation, one summary table; BENCH_ARGS=--quick for the
+## short paths. bench-org builds the organisation alone, bench-load runs the full load test, bench-cascade the engine.
 bench: install
+	$(PY) bench/run_all.py $(BENCH_ARGS)
+
+bench-org: install
+	$(PY) bench/orggen.py --reuse $(BENCH_ARGS)
+
+bench-load: install
+	$(PY) bench/load.py $(BENCH_ARGS)
+
+bench-cascade: install
 	$(PY) bench/cascade.py $(BENCH_ARGS)
 
 worker: install

@@ -149,15 +149,47 @@ def _count(node: dict) -> int:
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--reuse",
+        type=int,
+        metavar="PEOPLE",
+        help="measure an intent of the shared organisation of PEOPLE people (bench/orggen.py; built if missing)"
+        " for its leader and a team manager, instead of building a subtree",
+    )
     args = parser.parse_args(argv)
-    from bench.common import check_database, setup_django
+    from bench.common import check_database, ensure_org, setup_django
 
     setup_django()
     check_database("bench/api_tree.py")
-    wipe()
-    org = build(translational=50, operational_each=20, personal_each=4)
-    results = {role: measure(org[role], org["intent"], args.repeat) for role in ("admin", "manager")}
+    if args.reuse:
+        ensure_org(args.reuse)
+        org = shared_org_callers()
+    else:
+        wipe()
+        org = build(translational=50, operational_each=20, personal_each=4)
+    callers = {role: org[role] for role in ("admin", "leader", "manager") if role in org}
+    results = {role: measure(person, org["intent"], args.repeat) for role, person in callers.items()}
     write(org["subtree"], results)
+
+
+def shared_org_callers() -> dict:
+    """The first published intent of the shared organisation, its leader and the lead of a team under it."""
+    from django.db import connection
+
+    from apps.goals.models import Goal
+    from apps.org.models import Person
+
+    intent = Goal.objects.filter(layer="intent", status="active").order_by("pk").first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH RECURSIVE sub AS (SELECT id FROM goals_goal WHERE id = %s"
+            " UNION ALL SELECT g.id FROM goals_goal g JOIN sub ON g.parent_id = sub.id) SELECT count(*) FROM sub",
+            [intent.pk],
+        )
+        subtree = cursor.fetchone()[0]
+    manager = Person.objects.filter(role="manager", unit__kind="team").order_by("pk").first()
+    leader = Person.objects.filter(role="leader").order_by("pk").first()
+    return {"intent": intent.pk, "leader": leader, "manager": manager, "subtree": subtree}
 
 
 def write(subtree: int, results: dict) -> None:
