@@ -102,15 +102,16 @@ def _describe(pk: int, rng: random.Random) -> dict | None:
     if person.role != "hr" and not (goal_ids and metrics):
         return None
     linked = goals.filter(parent__isnull=False).values_list("parent__tree_id", flat=True).first()
-    intent = Goal.objects.filter(level=0, layer="intent", status="active")
-    intent = intent.filter(tree_id=linked) if linked else intent
+    intents = Goal.objects.filter(level=0, layer="intent", status="active").order_by("pk").values_list("pk", flat=True)
+    # The intent of the person's cascade; a cascade under a draft intent has none published: the first one then.
+    intent = intents.filter(tree_id=linked).first() or intents.first()
     words = sorted({w for title in goals.values_list("title", flat=True) for w in title.split() if len(w) > 5})
     return {
         "id": pk,
         "username": person.username,
         "goals": goal_ids,
         "metrics": metrics,
-        "intent": intent.order_by("pk").values_list("pk", flat=True).first(),
+        "intent": intent,
         "reports": list(Person.objects.filter(manager_id=pk).values_list("pk", flat=True)[:20]),
         "words": words or ["revenue"],
     }
