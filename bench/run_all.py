@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -128,7 +129,9 @@ def main(argv: list[str]) -> int:
     load_before = os.getloadavg()
     outcomes = {}
     RESULTS.mkdir(exist_ok=True)
-    with open(RESULTS / "run-all-latest.log", "w") as log:
+    log_path = Path(tempfile.gettempdir()) / "goalcascade-bench-run-all.log"  # every benchmark's own output
+    print(f"the benchmarks' output goes to {log_path}", flush=True)
+    with open(log_path, "w") as log:
         for step in steps(args.people, args.quick):
             if args.only and step.name not in args.only.split(","):
                 continue
