@@ -6,12 +6,15 @@ document.addEventListener("click", function (event) {
   }
 });
 
-// The strategy map's branches: a button shows or hides the goals under a node (htmx loads them on the first click).
+// The strategy map's branches: a toggle shows or hides the goals under a node (htmx loads them on the first click).
+// The toggle is a link to the branch's own page (what it does without JavaScript) playing a button's part here, so
+// it does not follow its link, and Space presses it as it would a button.
 document.addEventListener("click", function (event) {
   var toggle = event.target.closest("[data-toggle]");
   if (!toggle) {
     return;
   }
+  event.preventDefault();
   var target = document.getElementById(toggle.getAttribute("data-toggle"));
   var open = toggle.getAttribute("aria-expanded") !== "true";
   toggle.setAttribute("aria-expanded", open ? "true" : "false");
@@ -19,6 +22,39 @@ document.addEventListener("click", function (event) {
     target.hidden = !open;
   }
 });
+
+document.addEventListener("keydown", function (event) {
+  var toggle = event.target.closest && event.target.closest("a[data-toggle]");
+  if (toggle && (event.key === " " || event.key === "Spacebar")) {
+    event.preventDefault();
+    toggle.click();
+  }
+});
+
+// "Show more" on the map replaces itself with the next goals of its list: the focus then goes to the first of them
+// (the link that had it is gone), so a keyboard user reads on from where they were.
+(function () {
+  var more = null;
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var link = event.detail.elt;
+    var list = link && link.hasAttribute("data-more") && document.getElementById(link.getAttribute("data-more"));
+    more = list ? { list: list.id, index: list.querySelectorAll(":scope > li.node").length } : null;
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!more) {
+      return;
+    }
+    var list = document.getElementById(more.list);
+    var first = list && list.querySelectorAll(":scope > li.node")[more.index];
+    var title = first && first.querySelector("a.title");
+    more = null;
+    if (title) {
+      title.focus();
+    }
+  });
+})();
 
 // Focus stays where the person is after an in-place update (htmx): a swap that replaces the element holding the
 // focus would otherwise drop it to <body>, and a screen reader or keyboard user would start again from the top.

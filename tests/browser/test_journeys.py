@@ -79,7 +79,8 @@ def test_leader_drafts_an_intent_that_employees_see_only_once_published(demo, ne
     employee = new_page()
     log_in(employee, "emma")
     nav(employee, "Strategy map")
-    expect(employee.get_by_role("link", name=REVENUE, exact=True)).to_be_visible()
+    # The map opens on the intents and the goals under them, whose link badges may name an intent too.
+    expect(employee.locator("#intents a.title").filter(has_text=REVENUE)).to_be_visible()
     expect(employee.get_by_text(title)).to_have_count(0)
     assert employee.goto(draft_url).status == 404
 
@@ -277,17 +278,31 @@ def test_map_reads_without_javascript_and_login_works_with_the_keyboard(demo, ne
     page.goto("/map/")
     cascade = page.get_by_role("region", name=re.compile("^The cascade of"))
     for intent in (REVENUE, DIGITAL):
-        expect(cascade.get_by_role("link", name=intent, exact=True)).to_be_visible()
-    branches = cascade.locator("li.node:has(> .branch)")
+        expect(
+            cascade.locator("#intents > li.node > .branch").get_by_role("link", name=intent, exact=True)
+        ).to_be_visible()
+    branches = cascade.locator("#intents > li.node:has(> .branch)")
     assert branches.count() == 2
     for branch in branches.all():
         pk = branch.get_attribute("id").removeprefix("node-")
-        expect(branch.locator(".branch a.title")).to_have_attribute("href", f"/goals/{pk}/")
-        expect(branch.locator(".branch a.count")).to_have_attribute("href", f"/goals/{pk}/#children")
+        expect(branch.locator("> .branch a.title")).to_have_attribute("href", f"/goals/{pk}/")
+        expect(branch.locator("> .branch a.count")).to_have_attribute("href", f"/goals/{pk}/#children")
+        expect(branch.locator("> .branch a.toggle")).to_have_attribute("href", f"/map/children/{pk}/")
 
-    revenue = branches.filter(has=page.get_by_role("link", name=REVENUE, exact=True))
+    # The intents open with the goals under them; a deeper branch's toggle is a link to a page of its goals.
+    apac = cascade.locator(f"#node-{goal_id(APAC)}")
+    expect(apac.get_by_role("link", name=APAC, exact=True)).to_be_visible()
+    apac.locator("> .branch a.toggle").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Under “{APAC}”")
+    crumbs = page.get_by_role("navigation", name="Where this is")
+    expect(crumbs.get_by_role("link")).to_have_text(["Strategy map", REVENUE])
+    under = page.get_by_role("region", name=f"Goals under “{APAC}”")
+    expect(under.locator("li.node").first).to_be_visible()
+    page.go_back()
+
+    revenue = cascade.locator(f"#node-{goal_id(REVENUE)}")
     # Without JavaScript the branch cannot open in place: "3 below" leads to the goal's page and its goals.
-    fallback = revenue.get_by_role("link", name="3 below")
+    fallback = revenue.locator("> .branch").get_by_role("link", name="3 below")
     expect(fallback).to_be_visible()
     fallback.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(REVENUE)
@@ -363,18 +378,31 @@ def test_the_content_security_policy_blocks_nothing_the_pages_need(demo, page, s
 def test_a_map_branch_opens_and_closes_from_the_keyboard(demo, page):
     log_in(page, "emma")
     page.goto("/map/")
-    revenue_pk = goal_id(REVENUE)
+    revenue_pk, apac_pk = goal_id(REVENUE), goal_id(APAC)
+    # An intent opens with its goals shown: Enter closes it, and Space opens it again.
     toggle = page.locator(f"#node-{revenue_pk} > .branch .toggle")
     expect(toggle).to_have_accessible_name(f"Goals under “{REVENUE}”")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    children = page.locator(f"#children-{revenue_pk}")
+    expect(children.get_by_role("link", name=APAC, exact=True)).to_be_visible()
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(children).to_be_hidden()
+    page.keyboard.press(" ")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page).to_have_url(re.compile("/map/$"))  # the toggle did not follow its link
+    # A deeper branch loads on demand; the focus stays on its toggle.
+    toggle = page.locator(f"#node-{apac_pk} > .branch .toggle")
     expect(toggle).to_have_attribute("aria-expanded", "false")
     toggle.focus()
     page.keyboard.press("Enter")
     expect(toggle).to_have_attribute("aria-expanded", "true")
-    children = page.locator(f"#children-{revenue_pk}")
-    expect(children.get_by_role("link", name=APAC, exact=True)).to_be_visible()
+    expect(page.locator(f"#children-{apac_pk} li.node").first).to_be_visible()
+    expect(toggle).to_be_focused()
     page.keyboard.press("Enter")
     expect(toggle).to_have_attribute("aria-expanded", "false")
-    expect(children).to_be_hidden()
+    expect(page.locator(f"#children-{apac_pk}")).to_be_hidden()
 
 
 def test_a_refused_check_in_in_place_puts_the_focus_on_the_form(demo, page):

@@ -47,7 +47,7 @@ def test_a_manager_links_their_goal_to_a_second_intent_and_sees_it_on_the_goal_p
     _no_serious_problems(page)
 
     page.goto("/map/")
-    page.locator(f"#node-{revenue} > .branch .toggle").click()
+    expect(page.locator(f"#node-{revenue} > .branch .toggle")).to_have_attribute("aria-expanded", "true")  # opens open
     row = map_node(page, apac)
     expect(row).to_contain_text(f"also contributes to: {DIGITAL}")
     expect(row.get_by_role("link", name=DIGITAL, exact=True)).to_be_visible()

@@ -1,33 +1,29 @@
-"""The strategy map: a cycle's whole cascade as an expandable tree, children loaded on demand."""
+"""The strategy map: a cycle's cascade one level per request (apps.goals.map_levels), each further level loaded on
+demand — in place with htmx, or as a page of its own without JavaScript."""
 
-from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, QuerySet
-from django.shortcuts import redirect, render
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
 
 from apps.cycles.models import Cycle
 from apps.cycles.selectors import cycle_subtree_ids
 from apps.org.models import Unit
 from apps.org.selectors import unit_subtree_ids
 
-from .. import permissions, selectors
-from ..models import Goal, Health, Layer
+from .. import map_levels, permissions, selectors
+from ..map_filters import ALL_UNITS, MapFilterForm, unit_options
+from ..models import Goal
+from ..picker import clean_query
 from .common import archived_rows, visible_goal, wants_archived
 
-FILTERED_ROWS = 300
+__all__ = ["MapFilterForm", "default_cycle"]
 
-
-class MapFilterForm(forms.Form):
-    cycle = forms.ModelChoiceField(
-        queryset=Cycle.objects.order_by("-start", "name"), required=False, empty_label="The current cycle"
-    )
-    unit = forms.ModelChoiceField(
-        queryset=Unit.objects.order_by("tree_id", "lft"),
-        required=False,
-        empty_label="All units",
-        help_text="Goals of this unit and the units under it.",
-    )
-    health = forms.ChoiceField(choices=[("", "Any health"), *Health.choices], required=False)
+FILTERED_ROWS = 100
+# The health filter is computed per goal: it reads at most this many goals of the unit before it stops looking.
+HEALTH_SCAN = 5000
 
 
 def default_cycle() -> Cycle | None:
@@ -40,14 +36,13 @@ def default_cycle() -> Cycle | None:
     )
 
 
-def with_child_counts(queryset: QuerySet[Goal], viewer) -> QuerySet[Goal]:
-    """Each goal with how many children in use the viewer may see (in the same query)."""
-    visible_children = Q(children__archived_at__isnull=True) & permissions.visible_goals_q(viewer, prefix="children__")
-    return queryset.annotate(child_count=Count("children", filter=visible_children, distinct=True))
-
-
 def _cycle_ids(cycle: Cycle) -> list[int]:
     return sorted(cycle_subtree_ids([cycle.pk]))
+
+
+def _offset(request) -> int:
+    value = request.GET.get("offset", "0")
+    return min(int(value), 10**7) if value.isdigit() else 0
 
 
 @login_required
@@ -65,49 +60,102 @@ def strategy_map(request):
     }
     if cycle is None:
         return render(request, "goals/map.html", context)
-    in_cycle = permissions.visible_goals(request.user).filter(cycle_id__in=_cycle_ids(cycle))
+    visible = permissions.visible_goals(request.user)
     if archived:
         goals = list(
-            in_cycle.filter(archived_at__isnull=False)
+            visible.filter(cycle_id__in=_cycle_ids(cycle), archived_at__isnull=False)
             .select_related("cycle", "owner", "unit", "parent")
             .order_by("-archived_at", "title")[:FILTERED_ROWS]
         )
         context["archived_rows"] = archived_rows(request, goals, selectors.chain_labels(goals))
-        return render(request, "goals/map.html", context)
-    visible = in_cycle.filter(archived_at__isnull=True)
-    if context["filtered"]:
-        context["rows"], context["total"] = _filtered(visible, data.get("unit"), data.get("health"))
+    elif context["filtered"]:
+        in_use = map_levels.in_use(visible, _cycle_ids(cycle))
+        context.update(_filtered(in_use, data.get("unit"), data.get("health"), _offset(request)))
         selectors.attach_outgoing_links(context["rows"], request.user)
         context["paths"] = selectors.chain_labels(context["rows"])
-        context["limit"] = FILTERED_ROWS
     else:
-        roots = visible.filter(layer__in=(Layer.INTENT, Layer.PERSONAL), parent__isnull=True)
-        context["nodes"] = selectors.attach_outgoing_links(
-            list(
-                with_child_counts(roots, request.user)
-                .select_related("cycle", "owner", "unit")
-                .order_by("layer", "title")
-            ),
-            request.user,
-        )
+        roots, unlinked = map_levels.first_view(visible, _cycle_ids(cycle), request.user)
+        _place(roots, "intents", reverse("goals:map-intents", args=[cycle.pk]))
+        for intent in roots.nodes:
+            _place(intent.open_level, f"list-{intent.pk}", reverse("goals:map-children", args=[intent.pk]))
+        context.update(level=roots, unlinked_count=unlinked)
     return render(request, "goals/map.html", context)
 
 
-def _filtered(visible: QuerySet[Goal], unit: Unit | None, health: str) -> tuple[list[Goal], int]:
-    """Goals matching the unit and health filters, as a flat list (health is computed, so it filters here)."""
+def _filtered(visible: QuerySet[Goal], unit: Unit | None, health: str, offset: int) -> dict:
+    """A page of the goals matching the unit and health filters, as a flat list. Health is computed per goal, so with
+    it the scan stops at HEALTH_SCAN goals; without it the total is counted in SQL."""
     if unit is not None:
         visible = visible.filter(unit_id__in=unit_subtree_ids([unit]))
-    goals = visible.select_related("cycle", "owner", "unit", "parent").order_by("tree_id", "lft", "title")
-    matching = [goal for goal in goals if not health or selectors.goal_health(goal) == health]
-    return matching[:FILTERED_ROWS], len(matching)
+    goals = visible.select_related("cycle", "owner", "unit", "parent").order_by("tree_id", "lft", "pk")
+    if not health:
+        rows = list(goals[offset : offset + FILTERED_ROWS])
+        return {"rows": rows, "total": goals.count(), "offset": offset, "limit": FILTERED_ROWS, "capped": False}
+    matching = [goal for goal in goals[:HEALTH_SCAN] if selectors.goal_health(goal) == health]
+    return {
+        "rows": matching[offset : offset + FILTERED_ROWS],
+        "total": len(matching),
+        "offset": offset,
+        "limit": FILTERED_ROWS,
+        "capped": goals[HEALTH_SCAN : HEALTH_SCAN + 1].exists(),
+    }
+
+
+def _place(level: map_levels.Level, list_id: str, url: str) -> map_levels.Level:
+    level.list_id, level.url = list_id, url
+    return level
+
+
+def _level_response(request, context: dict):
+    """A level as htmx asked for it (its whole list, or with ?offset= the rows that follow), else as a page. One URL
+    answers both, so the answer varies with HX-Request (a cached partial is never shown as the page)."""
+    if request.htmx:
+        partial = "goals/_map_items.html" if "offset" in request.GET else "goals/_map_nodes.html"
+        response = render(request, partial, context)
+    else:
+        response = render(request, "goals/map_level.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required
+@require_GET
 def map_children(request, pk: int):
-    """The children of one node (an htmx partial); without htmx, the goal page lists them."""
+    """The goals under one node, PAGE_SIZE at a time."""
     goal = visible_goal(request, pk)
+    level = map_levels.children(goal, permissions.visible_goals(request.user), request.user, _offset(request))
+    context = {"level": _place(level, f"list-{goal.pk}", request.path), "goal": goal, "cycle": goal.cycle}
     if not request.htmx:
-        return redirect("goals:detail", pk=goal.pk)
-    children = with_child_counts(selectors.children_of(goal, permissions.visible_goals(request.user)), request.user)
-    nodes = selectors.attach_outgoing_links(list(children), request.user)
-    return render(request, "goals/_map_nodes.html", {"nodes": nodes})
+        context["ancestors"] = list(selectors.goal_ancestors(goal))
+    return _level_response(request, context)
+
+
+@login_required
+@require_GET
+def map_unlinked(request, cycle_pk: int):
+    """The personal goals of a cycle linked to nothing, PAGE_SIZE at a time."""
+    cycle = get_object_or_404(Cycle, pk=cycle_pk)
+    visible = permissions.visible_goals(request.user)
+    level = map_levels.unlinked(visible, _cycle_ids(cycle), request.user, _offset(request))
+    return _level_response(request, {"level": _place(level, "list-unlinked", request.path), "cycle": cycle})
+
+
+@login_required
+@require_GET
+def map_intents(request, cycle_pk: int):
+    """The intents of a cycle past the first page (the map's first view shows PAGE_SIZE of them)."""
+    cycle = get_object_or_404(Cycle, pk=cycle_pk)
+    visible = permissions.visible_goals(request.user)
+    level = map_levels.intents(visible, _cycle_ids(cycle), request.user, _offset(request))
+    return _level_response(request, {"level": _place(level, "intents", request.path), "cycle": cycle})
+
+
+@login_required
+@require_GET
+def map_units(request):
+    """The unit filter's matches as one types: at most MATCH_LIMIT radio buttons (one query, two with a choice)."""
+    chosen = request.GET.get("unit", "")
+    selected = Unit.objects.select_related("parent").filter(pk=chosen).first() if chosen.isdigit() else None
+    options, summary = unit_options(clean_query(request.GET.get("unit_q", "")), selected)
+    context = {"options": options, "summary": summary, "all_label": ALL_UNITS, "nothing_checked": selected is None}
+    return render(request, "goals/widgets/_unit_options.html", context)

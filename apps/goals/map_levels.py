@@ -1,0 +1,98 @@
+"""The strategy map, one level at a time: what each request of the map reads, bounded whatever the organisation's size.
+
+The first view is the intents with their direct children; every further level is asked for by the browser (or, without
+JavaScript, opened as a page). A level shows at most PAGE_SIZE goals and says whether more follow; the personal goals
+linked to nothing sit behind one node that counts them. Every function here is a fixed number of queries.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from . import permissions, selectors
+from .models import Goal, Layer
+
+PAGE_SIZE = 50
+ROW_RELATED = ("cycle", "owner", "unit")
+ORDER = ("layer", "title", "pk")
+
+
+@dataclass
+class Level:
+    """One page of a level of the map: its goals and, when more follow, the offset the next page starts at."""
+
+    nodes: list[Goal]
+    offset: int = 0
+    next_offset: int | None = None
+    # Where its list sits in the page and where its next page is asked for (set by the view).
+    list_id: str = ""
+    url: str = ""
+
+
+def with_child_counts(queryset: QuerySet[Goal], viewer) -> QuerySet[Goal]:
+    """Each goal with how many children in use the viewer may see (in the same query)."""
+    visible_children = Q(children__archived_at__isnull=True) & permissions.visible_goals_q(viewer, prefix="children__")
+    return queryset.annotate(child_count=Count("children", filter=visible_children, distinct=True))
+
+
+def page_of(queryset: QuerySet[Goal], viewer, offset: int) -> Level:
+    """PAGE_SIZE goals of `queryset` from `offset`, with their child counts and links (two queries: one more row is
+    read to know whether another page follows)."""
+    rows = _counted(queryset, viewer, offset)
+    more = len(rows) > PAGE_SIZE
+    nodes = selectors.attach_outgoing_links(rows[:PAGE_SIZE], viewer)
+    return Level(nodes, offset, offset + PAGE_SIZE if more else None)
+
+
+def in_use(visible: QuerySet[Goal], cycle_ids: list[int]) -> QuerySet[Goal]:
+    return visible.filter(cycle_id__in=cycle_ids, archived_at__isnull=True)
+
+
+def intents(visible: QuerySet[Goal], cycle_ids: list[int], viewer, offset: int = 0) -> Level:
+    return page_of(in_use(visible, cycle_ids).filter(layer=Layer.INTENT, parent__isnull=True), viewer, offset)
+
+
+def children(goal: Goal, visible: QuerySet[Goal], viewer, offset: int = 0) -> Level:
+    return page_of(visible.filter(parent=goal, archived_at__isnull=True), viewer, offset)
+
+
+def unlinked_personal(visible: QuerySet[Goal], cycle_ids: list[int]) -> QuerySet[Goal]:
+    """Personal goals linked to nothing: counted as unaligned, never hidden, but shown only when asked for."""
+    return in_use(visible, cycle_ids).filter(layer=Layer.PERSONAL, parent__isnull=True)
+
+
+def unlinked(visible: QuerySet[Goal], cycle_ids: list[int], viewer, offset: int = 0) -> Level:
+    return page_of(unlinked_personal(visible, cycle_ids), viewer, offset)
+
+
+def first_view(visible: QuerySet[Goal], cycle_ids: list[int], viewer) -> tuple[Level, int]:
+    """The intents, each given `open_level`: its first page of children (already open); and the number of personal goals
+    linked to nothing. Four queries whatever the number of intents: the first PAGE_SIZE children of each intent are
+    picked by a window function inside the query that reads them with their counts; one more reads all links."""
+    rows = _counted(in_use(visible, cycle_ids).filter(layer=Layer.INTENT, parent__isnull=True), viewer, 0)
+    roots = Level(rows[:PAGE_SIZE], 0, PAGE_SIZE if len(rows) > PAGE_SIZE else None)
+    by_id = {intent.pk: intent for intent in roots.nodes}
+    for intent in roots.nodes:
+        intent.open_level = Level([], 0, PAGE_SIZE if intent.child_count > PAGE_SIZE else None)
+    children = []
+    if by_id:
+        ranked = (
+            visible.filter(parent_id__in=by_id, archived_at__isnull=True)
+            .annotate(rank=Window(RowNumber(), partition_by=F("parent_id"), order_by=[F(name).asc() for name in ORDER]))
+            .filter(rank__lte=PAGE_SIZE)
+            .values("pk")
+        )
+        children = list(
+            with_child_counts(Goal.objects.filter(pk__in=ranked), viewer).select_related(*ROW_RELATED).order_by(*ORDER)
+        )
+        for child in children:
+            by_id[child.parent_id].open_level.nodes.append(child)
+    selectors.attach_outgoing_links([*roots.nodes, *children], viewer)
+    return roots, unlinked_personal(visible, cycle_ids).count()
+
+
+def _counted(queryset: QuerySet[Goal], viewer, offset: int) -> list[Goal]:
+    """PAGE_SIZE + 1 goals of `queryset` from `offset` with their child counts (one query)."""
+    counted = with_child_counts(queryset, viewer).select_related(*ROW_RELATED).order_by(*ORDER)
+    return list(counted[offset : offset + PAGE_SIZE + 1])
