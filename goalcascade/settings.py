@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from goalcascade.email_url import parse_email_url, parse_site_url
@@ -409,6 +410,12 @@ CELERY_BEAT_SCHEDULE = {
     "rollup-sweep": {"task": "apps.goals.tasks.rollup_pending", "schedule": env_float("ROLLUP_SWEEP_SECONDS", 60.0)},
     # Repair path: the incremental rollup keeps figures right; this nightly pass proves it.
     "nightly-full-recompute": {"task": "apps.goals.tasks.recompute_all_progress", "schedule": 24 * 3600},
+    # The alignment report's stored figures, counted again for the new day (staleness, health against elapsed time)
+    # just after midnight; the rollup job keeps them current during the day (apps.reports.stored).
+    "nightly-report-figures": {
+        "task": "apps.reports.tasks.refresh_report_figures",
+        "schedule": crontab(minute=5, hour=0),
+    },
     # Export files are kept EXPORT_EXPIRES_HOURS; this deletes them once they have expired.
     "hourly-expired-exports": {"task": "apps.reports.tasks.delete_expired_exports", "schedule": 3600},
     # Uploaded org charts are kept IMPORT_KEEP_HOURS after their job finished; stalled jobs are failed.

@@ -27,7 +27,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
-from . import rollup
+from . import rollup, signals
 from .models import PendingRollup
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,10 @@ def drain(batch: int = BATCH) -> int:
                 .values_list("pk", "goal_id")[:batch]
             )
             if rows:
-                changed += rollup.recompute_goals({goal_id for _, goal_id in rows})
+                goal_ids = {goal_id for _, goal_id in rows}
+                changed += rollup.recompute_goals(goal_ids)
+                # In the same transaction: what the apps above keep from these figures (the report's) moves with them.
+                signals.goals_rolled_up.send(sender=PendingRollup, goal_ids=goal_ids)
                 PendingRollup.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
         if len(rows) < batch:
             return changed

@@ -18,3 +18,8 @@ comment_posted = Signal()
 # A check-in moved a metric's progress: sent with metric= (apps.goals.models.Metric, its goal loaded), before= and
 # after= (its progress in [0, 1] before and after the check-in; before may be None) and actor= (who checked in).
 metric_progressed = Signal()
+
+# The rollup job recomputed these goals and every goal above them: sent with goal_ids= (a set of ids) by
+# apps.goals.dirty.drain inside its transaction, after storing their figures, so that what an app above keeps from them
+# (the alignment report's stored figures, apps.reports.stored) commits or rolls back with them.
+goals_rolled_up = Signal()

@@ -123,6 +123,7 @@ def people_counts(scope: Scope) -> dict[int | None, Counter]:
     active = Q(status=GoalStatus.ACTIVE)
     owners = (
         scope.owned_goals()
+        .filter(scope.only_q("owner__unit_id"))
         .order_by()
         .values(goal_owner=F("owner_id"))
         .annotate(
@@ -181,7 +182,8 @@ def motivation_counts(scope: Scope) -> dict[int | None, Counter]:
         aggregates[f"motivation_{value}_people"] = Count("owner_id", filter=Q(motivation=value), distinct=True)
     answered = (
         scope.owned_goals()
-        .filter(in_unit_subtree_q(scope.unit, prefix="owner__unit__"), layer=Layer.PERSONAL, owner__is_active=True)
+        .filter(in_unit_subtree_q(scope.unit, prefix="owner__unit__"), scope.only_q("owner__unit_id"))
+        .filter(layer=Layer.PERSONAL, owner__is_active=True)
         .exclude(motivation="")
     )
     return _grouped(answered, "owner__unit_id", **aggregates)

@@ -61,3 +61,50 @@ class ExportJob(models.Model):
         cycle, unit = (self.cycle.name if self.cycle_id else None), (self.unit.name if self.unit_id else None)
         on = timezone.localdate(self.created) if self.created else timezone.localdate()
         return download_name(cycle=cycle, unit=unit, on=on, ext=ext, section=section)
+
+
+class FigureScope(models.Model):
+    """A scope of cycles whose alignment figures are stored (apps.reports.stored): the cycles one report covers —
+    a cycle and those inside it, or every active cycle and those inside them — as of `day` (staleness and health
+    depend on the day: a scope stored on an earlier day is computed again before it is read)."""
+
+    key = models.CharField(max_length=255, unique=True)  # the cycle ids, sorted, comma-separated
+    cycle_ids = models.JSONField(default=list)
+    day = models.DateField()
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Report figures of cycles {self.key} on {self.day}"
+
+
+class UnitFigures(models.Model):
+    """One unit's own figures (not rolled up the unit tree) in one scope: the counts apps.reports.figures takes per
+    unit, as {name: count} without the zeros. A unit's report rolls them up when it is read; the row without a unit
+    holds the active people who have none."""
+
+    scope = models.ForeignKey(FigureScope, on_delete=models.CASCADE, related_name="rows")
+    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("scope", "unit"), name="unit_figures_once_per_scope"),
+            models.UniqueConstraint(
+                fields=("scope",), condition=models.Q(unit__isnull=True), name="unit_figures_no_unit_once_per_scope"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Figures of unit {self.unit_id} in {self.scope_id}"
+
+
+class PendingFigures(models.Model):
+    """An outbox: a unit (or people without one, null) and a cycle whose stored figures a goal write made stale in a
+    way the rollup's path does not show (a goal moved to another unit, owner or cycle, a title, a subtree moved, an
+    intent published). Recorded in the writer's transaction, consumed by the next rollup drain."""
+
+    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Figures of unit {self.unit_id} in cycle {self.cycle_id} to refresh"

@@ -45,6 +45,8 @@ class Scope:
     today: date
     unit: Unit | None = None
     cycles: list[Cycle] = field(default_factory=list)
+    # Only the own figures of these units (None among them: people without a unit) — a refresh of stored figures.
+    only_units: frozenset[int | None] | None = None
 
     @classmethod
     def build(cls, *, cycle: Cycle | None, today: date, unit: Unit | None = None) -> "Scope":
@@ -52,16 +54,25 @@ class Scope:
         cycle_ids = cycles_in_scope(cycle, every)
         return cls(cycle_ids=cycle_ids, today=today, unit=unit, cycles=[c for c in every if c.pk in cycle_ids])
 
+    def only_q(self, field: str) -> Q:
+        """`field` (a unit id) is one of `only_units` (an empty Q without them)."""
+        if self.only_units is None:
+            return Q()
+        q = Q(**{f"{field}__in": sorted(pk for pk in self.only_units if pk is not None)})
+        return q | Q(**{f"{field}__isnull": True}) if None in self.only_units else q
+
     def live_goals(self) -> QuerySet[Goal]:
         """Goals in use (not archived) in these cycles, filed under a unit of the scope."""
-        return Goal.objects.filter(in_unit_subtree_q(self.unit), cycle_id__in=self.cycle_ids, archived_at__isnull=True)
+        return Goal.objects.filter(
+            in_unit_subtree_q(self.unit), self.only_q("unit_id"), cycle_id__in=self.cycle_ids, archived_at__isnull=True
+        )
 
     def active_goals(self) -> QuerySet[Goal]:
         return self.live_goals().filter(status=GoalStatus.ACTIVE)
 
     def people(self) -> QuerySet[Person]:
         """Active people in a unit of the scope (everyone active, with or without a unit, org-wide)."""
-        return Person.objects.filter(in_unit_subtree_q(self.unit), is_active=True)
+        return Person.objects.filter(in_unit_subtree_q(self.unit), self.only_q("unit_id"), is_active=True)
 
     def units(self) -> QuerySet[Unit]:
         """The units of the scope, in tree order."""

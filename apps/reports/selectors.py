@@ -23,7 +23,7 @@ Definitions (where the issue left them open):
 - copied: apps.goals.similarity's rule (apps.reports.copies).
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -37,7 +37,7 @@ from apps.goals.models import Goal, GoalStatus, Health, Layer
 from apps.goals.similarity import COPY_THRESHOLD
 from apps.org.models import Person, Unit
 
-from . import figures
+from . import figures, stored
 from .cadence import TeamCadence, cadence_per_team
 from .copies import CopyScan, copy_scan, first_copies
 from .rules import (
@@ -182,24 +182,24 @@ def published_intents(scope: Scope) -> list[Goal]:
     return list(_rows(intents).order_by("cycle__start", "title", "pk"))
 
 
-def unit_rows(scope: Scope, units: list[Unit], copies: CopyScan) -> tuple[figures.Figures, list[UnitRow]]:
-    """The scope's totals and each unit's figures rolled up the unit tree (four grouped queries; two more for a
-    unit's report, whose motivation figures are held back as the whole organisation's are)."""
-    motivation = figures.motivation_counts(scope)
-    direct = figures.merge(figures.people_counts(scope), figures.goal_counts(scope), motivation)
+def unit_rows(scope: Scope, units: list[Unit]) -> tuple[figures.Figures, list[UnitRow]]:
+    """The scope's totals and each unit's figures rolled up the unit tree, from the stored figures of every unit
+    (apps.reports.stored: two queries; one more for a unit's report, whose motivation figures are held back as the
+    whole organisation's are)."""
+    whole = stored.organisation(scope)
+    direct = whole if scope.unit is None else {unit.pk: whole[unit.pk] for unit in units if unit.pk in whole}
     rolled = figures.rolled_up(units, direct)
     total = figures.scope_total(direct)
-    _hold_back_motivation(scope, units, motivation, total, rolled)
+    _hold_back_motivation(scope, units, whole, total, rolled)
     return total, [UnitRow(unit, rolled[unit.pk]) for unit in units]
 
 
-def _hold_back_motivation(scope: Scope, units: list[Unit], motivation, total: figures.Figures, rolled: dict) -> None:
-    """Decide over the whole organisation, whatever part of it this report shows, so that no two reports can be
-    subtracted either."""
+def _hold_back_motivation(scope: Scope, units: list[Unit], whole, total: figures.Figures, rolled: dict) -> None:
+    """Decide over the whole organisation (`whole`: every unit's own figures), whatever part of it this report shows,
+    so that no two reports can be subtracted either."""
     if scope.unit is not None:
         units = list(Unit.objects.order_by("tree_id", "lft").only("pk", "parent_id", "tree_id", "lft"))
-        motivation = figures.motivation_counts(replace(scope, unit=None))
-    hidden_total, hidden = figures.hidden_motivation(units, motivation)
+    hidden_total, hidden = figures.hidden_motivation(units, whole)
     total.motivation_hidden = hidden_total if scope.unit is None else hidden.get(scope.unit.pk, set())
     for pk, unit_figures in rolled.items():
         unit_figures.motivation_hidden = hidden.get(pk, set())
@@ -213,7 +213,7 @@ def alignment_summary(
     scope = Scope.build(cycle=cycle, today=today or timezone.localdate(), unit=unit)
     units = list(scope.units())
     copies = copy_scan(scope, shown)
-    totals, rows = unit_rows(scope, units, copies)
+    totals, rows = unit_rows(scope, units)
     return AlignmentSummary(
         scope=scope,
         stale_after_days=settings.STALE_AFTER_DAYS,

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import services, stored
 
 
 # An export of 100,000 people takes well under a minute; the limits leave room for a busy database.
@@ -17,3 +17,9 @@ def run_export(job_id: int) -> str | None:
 def delete_expired_exports() -> int:
     """Delete expired export files (the beat schedule runs this hourly)."""
     return services.exports_expire()
+
+
+@shared_task(time_limit=1800, soft_time_limit=1740)
+def refresh_report_figures() -> int:
+    """The nightly pass over the report's stored figures: a new day moves staleness and health (apps.reports.stored)."""
+    return stored.refresh_all()

@@ -171,19 +171,21 @@ def _queries(client, params) -> int:
     return len(captured.captured_queries)
 
 
-def test_the_summary_costs_the_same_whatever_the_size(as_role, cast, current):
+def test_the_summary_costs_the_same_whatever_the_size(as_role, cast, current, commit):
     client, params = as_role("hr"), {"cycle": current["cycle"].pk}
+    assert _queries(client, params) == 30  # the first report counts its figures and stores them
     counts = []
     for size in (2, 12):
-        for n in range(size):
-            unit = UnitFactory(parent=cast.ops, name=f"U{size}-{n}")
-            owner = PersonFactory(unit=unit)
-            GoalFactory(layer=Layer.PERSONAL, cycle=current["cycle"], unit=unit, owner=owner, motivation="own")
-            GoalFactory(
-                layer=Layer.PERSONAL, parent=current["stale"], unit=unit, owner=owner, title=current["stale"].title
-            )
+        with commit():  # the rollup job keeps the stored figures current
+            for n in range(size):
+                unit = UnitFactory(parent=cast.ops, name=f"U{size}-{n}")
+                owner = PersonFactory(unit=unit)
+                GoalFactory(layer=Layer.PERSONAL, cycle=current["cycle"], unit=unit, owner=owner, motivation="own")
+                GoalFactory(
+                    layer=Layer.PERSONAL, parent=current["stale"], unit=unit, owner=owner, title=current["stale"].title
+                )
         counts.append(_queries(client, params))
-    assert counts == [19, 19]
+    assert counts == [18, 18]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
