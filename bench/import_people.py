@@ -363,7 +363,8 @@ def main(argv: list[str]) -> int:
     from apps.org.models import Person
 
     wipe()
-    actor = Person.objects.create(username="bench-hr", role=Person.Role.HR)  # no employee id: never deactivated
+    # An admin: the file makes some people leaders, which only an admin may. No employee id: never deactivated.
+    actor = Person.objects.create(username="bench-admin", role=Person.Role.ADMIN)
     org = generate(args.people, args.seed)
     data = csv_bytes(org.rows)
     new_rows, kinds = changed(org, args.changed, args.seed)
