@@ -160,11 +160,12 @@ def load(result: dict) -> list[dict]:
     for name, run in result["runs"].items():
         size = f"{run['users']} people, {run['seconds']} s"
         for r in run["endpoints"]:
-            if name == "main":
+            if name.startswith("main"):
+                label = "load" if name == "main" else f"load ({name[5:]})"
                 app = f"p95 {r['p95_ms']} ms (p50 {r['p50_ms']}, p99 {r['p99_ms']}), {r['rps']} req/s"
                 app += f", {r['failures']}/{r['requests']} failed" if r["failures"] else ""
                 rows.append(
-                    row(f"load: {r['endpoint']}", size, app, "", "", f"p95 < {r['target_p95_ms']} ms", r["pass"])
+                    row(f"{label}: {r['endpoint']}", size, app, "", "", f"p95 < {r['target_p95_ms']} ms", r["pass"])
                 )
             else:
                 app = f"**{r['rps']} req/s** (p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms)"
