@@ -37,7 +37,7 @@ class Step:
     stem: str  # the JSON it writes: bench/results/<stem>-<stamp>.json
     args: list[str]
     scratch: bool = False  # wipes its tables: runs on the scratch database
-    needs: str = ""  # a program it needs; skipped without it
+    needs: str = ""  # a program (or a file of the project) it needs; skipped without it
 
 
 def steps(people: int, quick: bool) -> list[Step]:
@@ -55,6 +55,12 @@ def steps(people: int, quick: bool) -> list[Step]:
             "alignment-export",
             ["bench/alignment_export.py", "--reuse", "--people", str(people), "--repeat", "1" if quick else "2"]
             + ["--no-trace"] * quick,
+        ),
+        Step(
+            "alignment report, stored figures",
+            "report-stored",
+            ["bench/report_stored.py", "--people", str(people), "--repeat", "10" if quick else "20"],
+            needs="bench/report_stored.py",
         ),
         Step("people import", "import-people", ["bench/import_people.py"] + ["--no-xlsx"] * quick, True),
         Step("template assignment", "template-assign", ["bench/template_assign.py"], True),
@@ -78,7 +84,7 @@ def scratch_url(url: str) -> str:
 
 def run(step: Step, env: dict, log) -> dict:
     """Run one benchmark; returns its exit status, duration and the JSON it wrote (if any)."""
-    if step.needs and not shutil.which(step.needs):
+    if step.needs and not ((ROOT / step.needs).exists() if step.needs.endswith(".py") else shutil.which(step.needs)):
         return {"status": f"skipped: no {step.needs}", "seconds": 0, "result": None}
     began, started = time.monotonic(), time.time()
     print(f"== {step.name}: {' '.join(step.args)}", flush=True)

@@ -110,6 +110,15 @@ def alignment_export(result: dict) -> list[dict]:
     return rows
 
 
+def report_stored(result: dict) -> list[dict]:
+    """bench/report_stored.py: its own verdicts (the report read from stored figures, the nightly full pass)."""
+    size = f"{result['org']['people']:,} people"
+    return [
+        row(f"HR report from stored figures: {v['target']}", size, str(v["measured"]), target=v["target"], ok=v["pass"])
+        for v in result["verdicts"]
+    ]
+
+
 def import_people(result: dict) -> list[dict]:
     runs, size = result["runs"], f"{result['people']:,} people"
     fresh, again = runs["fresh_import"], runs["same_file_again"]
@@ -177,6 +186,7 @@ READERS = {
     "engine (cascade)": cascade,
     "goals/{id}/tree/": api_tree,
     "alignment report + exports": alignment_export,
+    "alignment report, stored figures": report_stored,
     "people import": import_people,
     "template assignment": template_assign,
     "weekly check-in actions": checkin_actions,
