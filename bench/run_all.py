@@ -10,7 +10,8 @@ tables they fill, so they run on a scratch database beside it, `<name>_scratch`,
 missing: the organisation survives them. Each benchmark still writes its own -latest.md and JSON;
 this script reads those JSON files and writes one table (what, size, app, limit, ratio, target,
 result) to bench/results/summary-latest.md and summary-<stamp>.json, and prints it.
-`--quick` takes each benchmark's short path (the whole run stays under 20 minutes at 100,000 people).
+By default each benchmark takes its short path (`--quick`, fewer repeats; the whole run stays under
+20 minutes at 100,000 people); `--full` takes the long ones.
 """
 
 import argparse
@@ -121,7 +122,9 @@ def organisation(url: str, since: datetime) -> dict:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=100_000, help="the shared organisation's size (default 100000)")
-    parser.add_argument("--quick", action="store_true", help="each benchmark's short path")
+    parser.add_argument(
+        "--full", action="store_true", help="each benchmark's long path (more sizes and repeats: over 20 minutes)"
+    )
     parser.add_argument("--only", help="comma-separated step names to run (e.g. 'load test')")
     args = parser.parse_args(argv)
     url = os.environ.get("DATABASE_URL", "")
@@ -138,7 +141,7 @@ def main(argv: list[str]) -> int:
     log_path = Path(tempfile.gettempdir()) / "goalcascade-bench-run-all.log"  # every benchmark's own output
     print(f"the benchmarks' output goes to {log_path}", flush=True)
     with open(log_path, "w") as log:
-        for step in steps(args.people, args.quick):
+        for step in steps(args.people, quick=not args.full):
             if args.only and step.name not in args.only.split(","):
                 continue
             env = {**os.environ, "DATABASE_URL": scratch if step.scratch else url}
