@@ -287,3 +287,10 @@ def test_a_role_that_may_not_create_gets_403_even_with_bad_input(as_role):
 
 def test_a_role_that_may_not_assign_gets_403_even_with_bad_input(as_role, template):
     assert as_role("hr").post(assign_url(template), {"people": "x"}, format="json").status_code == 403
+
+
+def test_a_metrics_error_is_a_flat_message_naming_the_metric_and_its_field(as_role):
+    metrics = [{"name": "Fine", "start": 0, "target": 1}, {"name": "No target", "start": 0}]
+    answer = as_role("manager").post(LIST, {"title": "T", "layer": "operational", "metrics": metrics}, format="json")
+    assert answer.status_code == 400
+    assert answer.json() == {"metrics": ["Metric 2, target: This field is required."]}

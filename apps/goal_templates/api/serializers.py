@@ -66,6 +66,36 @@ class TemplateSerializer(serializers.ModelSerializer):
             "updated": {"help_text": "When it last changed."},
         }
 
+    def to_internal_value(self, data):
+        # DRF nests a metric's errors ({"metrics": {"0": {"target": [...]}}}); the API answers {field: [messages]}
+        # everywhere, so each becomes one message under "metrics" that names the metric and its field.
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError(_flat_errors(exc.detail)) from None
+
+
+def _flat_errors(detail) -> dict[str, list[str]]:
+    if not isinstance(detail, dict):
+        return {"non_field_errors": [str(message) for message in detail]}
+    return {field: _messages(errors) for field, errors in detail.items()}
+
+
+def _messages(errors, where: str = "") -> list[str]:
+    """Every message in a (possibly nested) DRF error detail, each prefixed with where it was found."""
+    if isinstance(errors, dict):
+        return [m for key, inner in errors.items() for m in _messages(inner, _place(where, key))]
+    if isinstance(errors, list) and any(isinstance(item, dict | list) for item in errors):
+        return [m for index, inner in enumerate(errors) for m in _messages(inner, _place(where, index))]
+    return [f"{where}: {message}" if where else str(message) for message in errors]
+
+
+def _place(where: str, key) -> str:
+    """ "Metric 2, target" for the second item's `target`."""
+    if isinstance(key, int) or str(key).isdigit():
+        return f"{where} {int(key) + 1}" if where else f"Metric {int(key) + 1}"
+    return f"{where}, {key}" if where else str(key)
+
 
 class TemplateFromGoalSerializer(serializers.Serializer):
     goal = VisibleGoalField(help_text="The goal to save (id): its title, description, layer and metrics in use.")
