@@ -2,7 +2,8 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/goalcascade_bench_tree .venv/bin/python bench/api_tree.py
 
-Target (the REST API issue): under 300 ms server time with a constant number of queries. The
+Target (the REST API issue): under 300 ms server time with a constant number of queries; issue 16 adds under
+200 KB, with the whole subtree left to the streamed NDJSON export (measured beside it). The
 request goes through Django's full stack in-process (middleware, authentication, permissions,
 serialisation, JSON rendering), so the time is the server's time without the network. It is
 measured for an admin (sees everything) and for a manager (the permission filter applies).
@@ -20,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 300
+TARGET_BYTES = 200_000
 
 
 def wipe() -> None:
@@ -114,31 +116,42 @@ def build(translational: int, operational_each: int, personal_each: int) -> dict
     }
 
 
-def measure(person, intent_id: int, repeat: int) -> dict:
+# What is asked of tree/: the default (whole up to apps.goals.api.tree.MAX_NODES goals, else cut at whole levels),
+# two levels 50 children wide, and the whole subtree streamed as NDJSON (for integrators).
+SHAPES = {"default": "", "depth=2&limit=50": "?depth=2&limit=50", "ndjson (whole subtree)": "?format=ndjson"}
+
+
+def measure(person, intent_id: int, repeat: int, query: str = "") -> dict:
     from django.db import connection
     from rest_framework.test import APIClient
 
     client = APIClient()
     client.force_authenticate(person)
-    url = f"/api/v1/goals/{intent_id}/tree/"
+    url = f"/api/v1/goals/{intent_id}/tree/{query}"
+    streamed = "format=ndjson" in query
     queries = []
     with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
         response = client.get(url)
-    assert response.status_code == 200, response.content[:300]
-    nodes = _count(json.loads(response.content))
+        body = b"".join(response.streaming_content) if streamed else response.content
+    assert response.status_code == 200, body[:300]
+    nodes = len(body.splitlines()) if streamed else _count(json.loads(body))
     times = []
-    for _ in range(repeat):
+    for _ in range(1 if streamed else repeat):
         person.__dict__.pop("_goal_access", None)  # as in production: a fresh person per request
         started = time.perf_counter()
         response = client.get(url)
+        if streamed:
+            peak = 0
+            for chunk in response.streaming_content:
+                peak = max(peak, len(chunk))
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     return {
         "nodes": nodes,
         "queries": len(queries),
         "median_ms": round(statistics.median(times), 1),
-        "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
-        "bytes": len(response.content),
+        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
+        "bytes": len(body),
     }
 
 
@@ -168,7 +181,10 @@ def main(argv: list[str]) -> None:
         wipe()
         org = build(translational=50, operational_each=20, personal_each=4)
     callers = {role: org[role] for role in ("admin", "leader", "manager") if role in org}
-    results = {role: measure(person, org["intent"], args.repeat) for role, person in callers.items()}
+    results = {
+        role: {shape: measure(person, org["intent"], args.repeat, query) for shape, query in SHAPES.items()}
+        for role, person in callers.items()
+    }
     write(org["subtree"], results)
 
 
@@ -215,15 +231,21 @@ def write(subtree: int, results: dict) -> None:
         f"A {subtree:,}-goal subtree, served in-process through the whole Django stack; median (p95) of the "
         f"runs after a warm-up, {os.cpu_count()} cores, PostgreSQL {payload['postgres']}.",
         "",
-        "| caller | goals returned | queries | median | p95 | target | result |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "The default and `depth=2&limit=50` are bounded answers (target: < 300 ms and < 200 KB); the NDJSON export "
+        "streams the whole subtree (its time is one full read, for information).",
+        "",
+        "| caller | request | goals returned | queries | median | p95 | size | result |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for role, r in results.items():
-        verdict = "pass" if r["median_ms"] < TARGET_MS else "**FAIL**"
-        lines.append(
-            f"| {role} | {r['nodes']:,} | {r['queries']} | {r['median_ms']} ms | {r['p95_ms']} ms | "
-            f"< {TARGET_MS} ms | {verdict} |"
-        )
+    for role, shapes in results.items():
+        for shape, r in shapes.items():
+            bounded = "ndjson" not in shape
+            ok = r["median_ms"] < TARGET_MS and r["bytes"] < TARGET_BYTES
+            verdict = ("pass" if ok else "**FAIL**") if bounded else "(export)"
+            lines.append(
+                f"| {role} | {shape} | {r['nodes']:,} | {r['queries']} | {r['median_ms']} ms | {r['p95_ms']} ms | "
+                f"{r['bytes'] / 1000:,.0f} KB | {verdict} |"
+            )
     (out / "api-tree-latest.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

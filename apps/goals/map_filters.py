@@ -16,8 +16,7 @@ ALL_UNITS = "All units"
 
 
 def matching_units(text: str, limit: int = MATCH_LIMIT) -> list[Unit]:
-    """At most `limit` units whose name holds every word of `text`, in the organisation's order (the first ones for
-    no words)."""
+    """At most `limit` units whose name holds every word of `text`, in the organisation's order."""
     q = Q()
     for word in text.split()[:10]:
         q &= Q(name__icontains=word)
@@ -30,15 +29,17 @@ def unit_label(unit: Unit) -> str:
 
 def unit_options(text: str, selected: Unit | None) -> tuple[list[dict], str]:
     """The radio buttons for `text` (the chosen unit first, kept while one searches on) and what they are."""
-    units = matching_units(text)
+    units = matching_units(text) if text else []  # nothing typed: no list to read, only the unit chosen
     shown = [selected, *(unit for unit in units if unit != selected)] if selected else units
     rows = [{"pk": unit.pk, "label": unit_label(unit), "checked": unit == selected} for unit in shown]
-    if text and not units:
+    if not text:
+        summary = "Type words of a unit's name to find it."
+    elif not units:
         summary = f"No unit has “{text}” in its name."
     elif len(units) == MATCH_LIMIT:
-        summary = f"The first {len(units)} units{' that match' if text else ''}. Type words of a name to narrow them."
+        summary = f"The first {len(units)} units that match. Type more words to narrow them."
     else:
-        summary = f"{len(units)} unit{'' if len(units) == 1 else 's'}{' match' if text else ''}."
+        summary = f"{len(units)} unit{'' if len(units) == 1 else 's'} match{'es' if len(units) == 1 else ''}."
     return rows, summary
 
 

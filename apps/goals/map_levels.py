@@ -7,8 +7,8 @@ linked to nothing sit behind one node that counts them. Every function here is a
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from . import permissions, selectors
 from .models import Goal, Layer
@@ -31,9 +31,18 @@ class Level:
 
 
 def with_child_counts(queryset: QuerySet[Goal], viewer) -> QuerySet[Goal]:
-    """Each goal with how many children in use the viewer may see (in the same query)."""
-    visible_children = Q(children__archived_at__isnull=True) & permissions.visible_goals_q(viewer, prefix="children__")
-    return queryset.annotate(child_count=Count("children", filter=visible_children, distinct=True))
+    """Each goal with how many children in use the viewer may see (in the same query). A correlated subquery, not a
+    join with GROUP BY: PostgreSQL then counts for the page's rows only, after ORDER BY … LIMIT, not for every goal
+    of a 40,000-goal level before picking 50."""
+    children = (
+        permissions.visible_goals(viewer)
+        .filter(parent=OuterRef("pk"), archived_at__isnull=True)
+        .order_by()
+        .values("parent")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(child_count=Coalesce(Subquery(children), 0))
 
 
 def page_of(queryset: QuerySet[Goal], viewer, offset: int) -> Level:

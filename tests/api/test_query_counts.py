@@ -28,6 +28,8 @@ PINS = {
     "/api/v1/cycles/": 2,
     "{trans}tree/": 2 + READS,  # the goal, then its whole subtree in one range query
     "{intent}tree/": 2 + READS,
+    "{intent}tree/?depth=1": 3 + READS,  # + the children of the goals at the cut, counted in one grouped query
+    "{intent}tree/?depth=2&limit=2": 3 + READS,  # the same, siblings ranked and counted in the rows' query
     "{personal}ancestors/": 3 + READS,  # the goal, its parent (a personal goal sits outside the tree), the path
     "{metric}checkins/": 3,
 }

@@ -59,7 +59,12 @@ def goal_rows(
     """(rendered goal, raw row) for each goal of `queryset`, which must already be limited to what `viewer` sees.
     The ids of goals whose private reflection the rendering shows to someone not their owner go into
     `reflection_reads` (the view records them)."""
-    rendered = [(_render(row, viewer, today), row) for row in queryset.values(*COLUMNS)]
+    return render_rows(queryset.values(*COLUMNS), viewer, today, reflection_reads)
+
+
+def render_rows(rows, viewer, today: date, reflection_reads: set[int] | None = None) -> list[tuple[dict, dict]]:
+    """goal_rows for rows already read (dicts with at least COLUMNS), e.g. a page of a tree or a chunk of a stream."""
+    rendered = [(_render(row, viewer, today), row) for row in rows]
     if reflection_reads is not None:
         reflection_reads.update(
             row["id"]

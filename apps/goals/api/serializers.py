@@ -226,10 +226,21 @@ class GoalSerializer(serializers.ModelSerializer):
 
 
 class GoalTreeSerializer(GoalSerializer):
-    """A goal with its descendants nested under `children` (for the schema; the view assembles the tree)."""
+    """A goal with its descendants nested under `children` (for the schema; apps.goals.api.tree assembles the tree).
+    The markers of a cut are present only where something was left out, so they are not required."""
+
+    children_count = serializers.IntegerField(
+        required=False, help_text="Only on a goal whose `children` are not all here: how many it has."
+    )
+    children_next = serializers.CharField(
+        required=False, help_text="Only on a goal whose `children` are not all here: the URL that answers the rest."
+    )
+    truncated = serializers.BooleanField(
+        required=False, help_text="Only on the root, when the answer left goals out (see `children_next`)."
+    )
 
     class Meta(GoalSerializer.Meta):
-        fields = (*GoalSerializer.Meta.fields, "children")
+        fields = (*GoalSerializer.Meta.fields, "children", "children_count", "children_next", "truncated")
 
 
 GoalTreeSerializer._declared_fields["children"] = GoalTreeSerializer(

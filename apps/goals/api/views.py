@@ -2,11 +2,14 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
+from django.http import StreamingHttpResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,9 +17,9 @@ from apps.core.api.viewsets import ApiViewSet, ObjectRule
 
 from .. import permissions, selectors, services
 from ..filters import GoalFilterSet, MetricFilterSet
-from ..models import Goal, Layer, Metric, ReflectionRead
-from ..selectors import goal_ancestors, goal_subtree
-from .representation import goal_rows
+from ..models import Goal, Metric, ReflectionRead
+from ..selectors import goal_ancestors
+from . import tree
 from .serializers import (
     CheckInSerializer,
     GoalCheckInSerializer,
@@ -151,25 +154,39 @@ class GoalViewSet(
     @extend_schema(
         summary="A goal and everything under it",
         description="The goal and all its descendants you may see (archived ones left out), each nested under "
-        "its parent's `children`. One fixed number of queries whatever the size of the subtree.",
-        responses=GoalTreeSerializer,
+        f"its parent's `children`. A subtree of up to {tree.MAX_NODES} goals is answered whole; a larger one is cut "
+        "at whole levels, breadth first: the root then says `truncated: true`, and each goal whose `children` are "
+        "not all there has `children_count` and `children_next` (the URL of the rest). `depth` and `limit` ask for "
+        "fewer levels and fewer children per goal; `offset` pages the goal's own children. `?format=ndjson` streams "
+        "the whole subtree whatever its size, one goal per line (the fields of goals/{id}/, no `children`), parents "
+        "before children. One fixed number of queries whatever the size of the subtree.",
+        parameters=[tree.TreeQuerySerializer],
+        responses={
+            (200, "application/json"): GoalTreeSerializer,
+            (200, tree.NDJSONRenderer.media_type): OpenApiResponse(
+                OpenApiTypes.STR, description="With `?format=ndjson`: one goal (JSON) per line."
+            ),
+        },
     )
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"], pagination_class=None, renderer_classes=(JSONRenderer, tree.NDJSONRenderer))
     def tree(self, request: Request, pk=None) -> Response:
-        root = self.get_object()
         # The root is answered even when archived (get_object found it); archived goals below are left out.
-        subtree = permissions.visible_goals(request.user, goal_subtree(root) | Goal.objects.filter(pk=root.pk))
-        rows = sorted(goal_rows(subtree, request.user, timezone.localdate(), self.reflection_reads), key=_tree_order)
-        index = {}
-        for node, row in rows:
-            node["children"] = []
-            parent_node = index.get(row["parent_id"]) if row["id"] != root.pk else None
-            if row["id"] == root.pk or parent_node is not None:
-                # A goal whose parent is hidden from the caller is left out with everything under it.
-                index[row["id"]] = node
-                if parent_node is not None:
-                    parent_node["children"].append(node)
-        return Response(index[root.pk])
+        root = self.get_object()
+        params = tree.TreeQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        if request.accepted_renderer.format == tree.NDJSONRenderer.format:
+            return self._streamed_subtree(request, root)
+        query = tree.TreeQuery(**params.validated_data)
+        return Response(tree.nested_tree(root, request.user, query, timezone.localdate(), self.reflection_reads))
+
+    def _streamed_subtree(self, request: Request, root: Goal) -> StreamingHttpResponse:
+        def record(goal_ids: set[int]) -> None:
+            services.reflection_reads_record(reader=request.user, goal_ids=goal_ids, channel=ReflectionRead.Channel.API)
+
+        nodes = tree.stream_subtree(root, request.user, timezone.localdate(), record)
+        response = StreamingHttpResponse(tree.ndjson_lines(nodes), content_type=tree.NDJSONRenderer.media_type)
+        response["Content-Disposition"] = f'attachment; filename="goal-{root.pk}-subtree.ndjson"'
+        return response
 
     @extend_schema(
         methods=["GET"],
@@ -235,14 +252,6 @@ def checkins_answer(view, request: Request, serializer_class, checkins, **target
 def reflection_context(user, goal) -> dict:
     """Whether `user` reads the reflections of the check-ins on `goal`: asked once for a whole list."""
     return {"reflection_visible": permissions.checkin_reflection_visible(user, goal)}
-
-
-def _tree_order(pair: tuple[dict, dict]) -> tuple:
-    """Parents before children: the cascade in nested-set order, then the personal goals (leaves)."""
-    row = pair[1]
-    if row["layer"] == Layer.PERSONAL:
-        return (1, 0, row["id"])
-    return (0, row["lft"], row["id"])
 
 
 # --- Metrics and check-ins ---------------------------------------------------------------
