@@ -26,10 +26,12 @@ PINS = {
     "/api/v1/units/": 2,
     "/api/v1/people/": 2,
     "/api/v1/cycles/": 2,
-    "{trans}tree/": 2 + READS,  # the goal, then its whole subtree in one range query
-    "{intent}tree/": 2 + READS,
-    "{intent}tree/?depth=1": 3 + READS,  # + the children of the goals at the cut, counted in one grouped query
-    "{intent}tree/?depth=2&limit=2": 3 + READS,  # the same, siblings ranked and counted in the rows' query
+    # tree/: the goal, then its subtree in two index reads (the cascade range by (tree_id, lft), the personal goals
+    # hanging off it by parent) instead of one scan of every goal: issue 16, apps.goals.api.tree.
+    "{trans}tree/": 3 + READS,
+    "{intent}tree/": 3 + READS,
+    "{intent}tree/?depth=1": 4 + READS,  # + the children of the goals at the cut, counted in one grouped query
+    "{intent}tree/?depth=2&limit=2": 4 + READS,
     "{personal}ancestors/": 3 + READS,  # the goal, its parent (a personal goal sits outside the tree), the path
     "{metric}checkins/": 3,
 }

@@ -7,18 +7,21 @@ all there carries `children_count` (how many it has) and `children_next` (the UR
 `?limit=` ask for fewer levels or fewer children per goal; `?offset=` pages the root's children. The whole subtree
 of any size streams as NDJSON (`?format=ndjson`), one goal a line, parents first.
 
-Every answer is one range query for the rows plus, when something was cut, one grouped count for the goals at the
-cut; rows are rendered by apps.goals.api.representation with the privacy rule of goals/{id}/.
+Every answer reads by index, never the whole subtree: the cascade range by (tree_id, lft) and the personal goals
+hanging off it by parent (two queries); a root whose cascade alone passes MAX_NODES first counts its levels (one
+grouped query) to read only the levels that fit; when something was cut, one grouped count for the goals at the cut.
+A level past the limit or the offset is paged in Python over these bounded rows. Rows are rendered by
+apps.goals.api.representation with the privacy rule of goals/{id}/.
 """
 
 import json
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
@@ -93,57 +96,89 @@ def visible_subtree(root: Goal, viewer) -> QuerySet[Goal]:
     return permissions.visible_goals(viewer, goal_subtree(root) | Goal.objects.filter(pk=root.pk))
 
 
-def _depth(root: Goal):
-    """Levels below the root: the nested-set level for the cascade, the parent's plus one for a personal goal."""
-    if root.layer == Layer.PERSONAL:
-        return Value(0, output_field=IntegerField())
-    return Case(
-        When(layer=Layer.PERSONAL, then=F("parent__level") + 1 - root.level),
-        default=F("level") - root.level,
-        output_field=IntegerField(),
-    )
-
-
 PERSONAL_LAST = Case(When(layer=Layer.PERSONAL, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def tree_rows(root: Goal, subtree: QuerySet[Goal], query: TreeQuery) -> list[dict]:
-    """At most MAX_NODES + 1 rows of the subtree, breadth first (parents before children), as plain values."""
-    rows = subtree.annotate(depth=_depth(root), personal_last=PERSONAL_LAST)
-    if query.depth is not None:
-        rows = rows.filter(depth__lte=query.depth)
-    extra = ["depth"]
-    if query.limit or query.offset:
-        sibling_order = [F("personal_last").asc(), F("lft").asc(), F("id").asc()]
-        rows = rows.annotate(
-            rank=Window(RowNumber(), partition_by=F("parent_id"), order_by=sibling_order),
-            siblings=Window(Count("id"), partition_by=F("parent_id")),
-            skip=Case(When(depth=1, then=Value(query.offset)), default=Value(0), output_field=IntegerField()),
-        ).filter(rank__gt=F("skip"))  # the root is alone in its partition: rank 1, skip 0
-        if query.limit:
-            rows = rows.filter(rank__lte=F("skip") + query.limit)
-        extra += ["rank", "siblings"]
-    ordered = rows.order_by("depth", "personal_last", "lft", "id")
-    return list(ordered.values(*COLUMNS, *extra)[: MAX_NODES + 1])
+def fitting_depth(root: Goal) -> int | None:
+    """For a root whose cascade alone (its nested-set range: no query) holds more than MAX_NODES goals, the deepest
+    level whose levels above fit in MAX_NODES (one grouped count over the range, by index); None for a smaller one."""
+    if root.layer == Layer.PERSONAL or (root.rght - root.lft + 1) // 2 <= MAX_NODES:
+        return None
+    levels = (
+        Goal.objects.filter(tree_id=root.tree_id, lft__gte=root.lft, lft__lte=root.rght, archived_at__isnull=True)
+        .order_by()
+        .values("level")
+        .annotate(n=Count("id"))
+        .values_list("level", "n")
+    )
+    total, depth = 0, 0
+    for level, n in sorted(levels):
+        total += n
+        if total > MAX_NODES:
+            break
+        depth = level - root.level
+    return max(depth, 1)
+
+
+def tree_rows(root: Goal, viewer, depth: int | None) -> list[dict]:
+    """The visible rows of the subtree down to `depth` levels, breadth first, parents before children (the cascade
+    in nested-set order, then personal goals), as plain values. Two index reads: the cascade range by (tree_id, lft)
+    and the personal goals hanging off it by parent."""
+    visible = permissions.visible_goals(viewer)
+    if root.layer == Layer.PERSONAL:
+        rows = list(visible.filter(pk=root.pk).values(*COLUMNS))
+        return [{**row, "depth": 0} for row in rows]
+    in_range = Q(tree_id=root.tree_id, lft__gte=root.lft, lft__lte=root.rght)
+    cascade = visible.filter(in_range & (Q(archived_at__isnull=True) | Q(pk=root.pk)))
+    if depth is not None:
+        cascade = cascade.filter(level__lte=root.level + depth)
+    rows = [{**row, "depth": row["level"] - root.level} for row in cascade.values(*COLUMNS, "level")]
+    parents = {row["id"]: row["depth"] for row in rows if depth is None or row["depth"] < depth}
+    personal = visible.filter(layer=Layer.PERSONAL, parent_id__in=list(parents), archived_at__isnull=True)
+    rows += [{**row, "depth": parents[row["parent_id"]] + 1} for row in personal.values(*COLUMNS)]
+    rows.sort(key=lambda row: (row["depth"], row["layer"] == Layer.PERSONAL, row["lft"], row["id"]))
+    return rows
+
+
+def paged(root: Goal, rows: list[dict], query: TreeQuery) -> tuple[list[dict], dict[int, int]]:
+    """The rows left after ?offset= (on the root's children) and ?limit= (on everyone's), a goal left out taking its
+    goals with it; and how many children each parent has among the rows read."""
+    kept, kept_ids, seen, totals = [], {root.pk}, defaultdict(int), defaultdict(int)
+    for row in rows:
+        if row["id"] == root.pk:
+            kept.append(row)
+            continue
+        parent = row["parent_id"]
+        if parent not in kept_ids:
+            continue  # under a goal left out (hidden, or past a limit)
+        totals[parent] += 1
+        seen[parent] += 1
+        start = query.offset if parent == root.pk else 0
+        if seen[parent] <= start or (query.limit and seen[parent] > start + query.limit):
+            continue
+        kept.append(row)
+        kept_ids.add(row["id"])
+    return kept, totals
 
 
 def nested_tree(root: Goal, viewer, query: TreeQuery, today: date, reads: set[int]) -> dict:
     """The root with its descendants nested under `children`, cut as the module says, with the markers of each cut."""
-    rows = tree_rows(root, visible_subtree(root, viewer), query)
+    fitting = fitting_depth(root)
+    depth = query.depth if fitting is None else min(fitting, query.depth if query.depth is not None else fitting)
+    rows, totals = paged(root, tree_rows(root, viewer, depth), query)
+    deepest = max(row["depth"] for row in rows)
+    cut_by_depth = depth is not None and deepest == depth
     capped = len(rows) > MAX_NODES
     if capped:
         cut = rows[MAX_NODES]["depth"]  # the first level that does not fit: left out, unless it is the first
         rows = rows[:MAX_NODES] if cut == 1 else [row for row in rows if row["depth"] < cut]
+        deepest = max(row["depth"] for row in rows)
     index = _nest(root, render_rows(rows, viewer, today, reads))
-    deepest = max(row["depth"] for row in rows)
-    reached_depth = query.depth is not None and deepest == query.depth
     frontier = {row["id"] for row in rows if row["depth"] == deepest and row["id"] in index}
-    unsure = frontier if (capped or reached_depth) else set()
-    if capped and cut == 1 and not query.limit:
-        unsure = unsure | {root.pk}
-    totals = _sibling_totals(rows, index) | _child_counts(unsure, viewer)
+    unsure = frontier if (capped or cut_by_depth) else set()
+    known = {pk: n for pk, n in totals.items() if pk in index and pk not in unsure}
     cut_any = False
-    for pk, total in totals.items():
+    for pk, total in {**known, **_child_counts(unsure, viewer)}.items():
         node = index[pk]
         start = query.offset if pk == root.pk else 0
         if start + len(node["children"]) < total:
@@ -168,11 +203,6 @@ def _nest(root: Goal, rendered: list[tuple[dict, dict]]) -> dict[int, dict]:
     return index
 
 
-def _sibling_totals(rows: list[dict], index: dict[int, dict]) -> dict[int, int]:
-    """With ?limit= or ?offset=, each row knows how many visible siblings it has: its parent's number of children."""
-    return {row["parent_id"]: row["siblings"] for row in rows if "siblings" in row and row["parent_id"] in index}
-
-
 def _child_counts(goal_ids: set[int], viewer) -> dict[int, int]:
     """How many children in use the caller may see, for each of these goals (one grouped query)."""
     if not goal_ids:
@@ -188,7 +218,8 @@ def _url(pk: int, params: dict) -> str:
 
 def stream_subtree(root: Goal, viewer, today: date, record_reads) -> Iterator[dict]:
     """Every goal of the subtree the caller may see, parents before children, read from a server-side cursor in
-    chunks (bounded memory whatever the size); `record_reads(ids)` is called for each chunk's private reads."""
+    chunks (bounded memory whatever the size); `record_reads(ids)` is called once at the end with the personal
+    goals whose private reflection was shown (one INSERT, whatever the size)."""
     rows = (
         visible_subtree(root, viewer)
         .annotate(personal_last=PERSONAL_LAST)
@@ -197,6 +228,7 @@ def stream_subtree(root: Goal, viewer, today: date, record_reads) -> Iterator[di
         .iterator(chunk_size=STREAM_CHUNK)
     )
     emitted: set[int] = set()
+    reads: set[int] = set()
     chunk: list[dict] = []
     for row in rows:
         # As in the nested tree, a goal whose parent is hidden is left out with everything under it.
@@ -204,15 +236,8 @@ def stream_subtree(root: Goal, viewer, today: date, record_reads) -> Iterator[di
             emitted.add(row["id"])
             chunk.append(row)
         if len(chunk) == STREAM_CHUNK:
-            yield from _rendered_chunk(chunk, viewer, today, record_reads)
+            yield from (node for node, _row in render_rows(chunk, viewer, today, reads))
             chunk = []
-    yield from _rendered_chunk(chunk, viewer, today, record_reads)
-
-
-def _rendered_chunk(chunk: list[dict], viewer, today: date, record_reads) -> Iterator[dict]:
-    reads: set[int] = set()
-    rendered = render_rows(chunk, viewer, today, reads)
+    yield from (node for node, _row in render_rows(chunk, viewer, today, reads))
     if reads:
         record_reads(reads)
-    for node, _row in rendered:
-        yield node
