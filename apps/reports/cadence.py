@@ -89,14 +89,11 @@ def team_progress(scope: Scope) -> dict[int, tuple[int, float | None]]:
 def cadence_per_team(scope: Scope, units: list[Unit]) -> list[TeamCadence]:
     """Every unit of `units` that has active goals or check-ins, in tree order (two queries)."""
     cadence, progress = medians(scope), team_progress(scope)
-    return [
-        TeamCadence(
-            unit=unit,
-            checkins=cadence.get(unit.pk, (0, None))[0],
-            median_days=cadence.get(unit.pk, (0, None))[1],
-            goals=progress.get(unit.pk, (0, None))[0],
-            progress=progress.get(unit.pk, (0, None))[1],
-        )
-        for unit in units
-        if unit.pk in cadence or unit.pk in progress
-    ]
+    table = {pk: [*cadence.get(pk, (0, None)), *progress.get(pk, (0, None))] for pk in cadence.keys() | progress.keys()}
+    return teams_of(units, table)
+
+
+def teams_of(units: list[Unit], table: dict[int, list]) -> list[TeamCadence]:
+    """The cadence of each unit of `units` in `table` ({unit id: [check-ins, median days, goals, progress]}), in the
+    order of `units`."""
+    return [TeamCadence(unit, *table[unit.pk]) for unit in units if unit.pk in table]

@@ -30,6 +30,9 @@ from .rules import (
 )
 from .scope import Scope, in_unit_subtree_q
 
+# Each unit's own counts, by unit id (None: people without a unit).
+Direct = dict[int | None, Counter]
+
 # HR sees motivation only as aggregates of this many people or more (DESIGN.md).
 MIN_GROUP_SIZE = 5
 

@@ -85,6 +85,9 @@ class UnitFigures(models.Model):
     scope = models.ForeignKey(FigureScope, on_delete=models.CASCADE, related_name="rows")
     unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     counts = models.JSONField(default=dict)
+    # The unit's check-in cadence (apps.reports.cadence): [check-ins, median days, active goals, mean progress], null
+    # for a unit with neither check-ins nor active goals.
+    cadence = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -38,7 +38,7 @@ from apps.goals.similarity import COPY_THRESHOLD
 from apps.org.models import Person, Unit
 
 from . import figures, stored
-from .cadence import TeamCadence, cadence_per_team
+from .cadence import TeamCadence, teams_of
 from .copies import CopyScan, copy_scan, first_copies
 from .rules import (
     OrphanReason,
@@ -182,11 +182,10 @@ def published_intents(scope: Scope) -> list[Goal]:
     return list(_rows(intents).order_by("cycle__start", "title", "pk"))
 
 
-def unit_rows(scope: Scope, units: list[Unit]) -> tuple[figures.Figures, list[UnitRow]]:
-    """The scope's totals and each unit's figures rolled up the unit tree, from the stored figures of every unit
-    (apps.reports.stored: two queries; one more for a unit's report, whose motivation figures are held back as the
+def unit_rows(scope: Scope, units: list[Unit], whole: figures.Direct) -> tuple[figures.Figures, list[UnitRow]]:
+    """The scope's totals and each unit's figures rolled up the unit tree, from `whole`, the stored figures of every
+    unit (apps.reports.stored; one query more for a unit's report, whose motivation figures are held back as the
     whole organisation's are)."""
-    whole = stored.organisation(scope)
     direct = whole if scope.unit is None else {unit.pk: whole[unit.pk] for unit in units if unit.pk in whole}
     rolled = figures.rolled_up(units, direct)
     total = figures.scope_total(direct)
@@ -213,7 +212,8 @@ def alignment_summary(
     scope = Scope.build(cycle=cycle, today=today or timezone.localdate(), unit=unit)
     units = list(scope.units())
     copies = copy_scan(scope, shown)
-    totals, rows = unit_rows(scope, units)
+    whole, teams = stored.organisation(scope)  # two queries
+    totals, rows = unit_rows(scope, units, whole)
     return AlignmentSummary(
         scope=scope,
         stale_after_days=settings.STALE_AFTER_DAYS,
@@ -222,7 +222,7 @@ def alignment_summary(
         totals=totals,
         units=rows,
         intents=published_intents(scope),
-        cadence=cadence_per_team(scope, units),
+        cadence=teams_of(units, teams),
         copies=copies,
         motivation=totals.motivation,
     )

@@ -2,9 +2,9 @@
 
 What is stored: per scope of cycles (FigureScope: the cycles one report covers) and per unit, the unit's own
 figures (UnitFigures) — exactly what apps.reports.figures counts per unit, from scratch, for the whole
-organisation. A report, org-wide or for a unit, reads the scope's rows and rolls them up the unit tree (as it did
-with the counts it took itself), and the motivation figures are held back over the whole organisation from the same
-rows.
+organisation — and its check-in cadence (apps.reports.cadence: a team's own, never rolled up). A report,
+org-wide or for a unit, reads the scope's rows and rolls them up the unit tree (as it did with the counts it took
+itself), and the motivation figures are held back over the whole organisation from the same rows.
 
 How they stay current:
 - the rollup job (apps.goals.dirty.drain) tells, in its transaction, which goals it recomputed
@@ -33,12 +33,14 @@ from apps.cycles.models import Cycle
 from apps.goals.models import Goal, GoalLink
 from apps.goals.selectors import upward_sql
 
-from . import figures
+from . import cadence, figures
 from .models import FigureScope, PendingFigures, UnitFigures
 from .scope import Scope, cycles_in_scope
 
 logger = logging.getLogger(__name__)
 Direct = dict[int | None, Counter]
+# Per unit: [check-ins, median days between them, active goals, their mean progress] (apps.reports.cadence).
+Cadence = dict[int, list]
 BATCH = 2000
 
 
@@ -52,29 +54,41 @@ def compute(scope: Scope) -> Direct:
     return {unit_id: +counts for unit_id, counts in direct.items() if +counts}
 
 
-def read(cycle_ids: list[int], day: date) -> Direct | None:
+def compute_cadence(scope: Scope) -> Cadence:
+    """Each unit's check-in cadence and progress in `scope`, from scratch (units with neither left out)."""
+    medians, progress = cadence.medians(scope), cadence.team_progress(scope)
+    return {pk: [*medians.get(pk, (0, None)), *progress.get(pk, (0, None))] for pk in medians.keys() | progress.keys()}
+
+
+def read(cycle_ids: list[int], day: date) -> tuple[Direct, Cadence] | None:
     """The stored figures of these cycles on `day`, None when they are not stored (or are of another day)."""
     stored = FigureScope.objects.filter(key=scope_key(cycle_ids), day=day).values_list("pk", flat=True).first()
     if stored is None:
         return None
-    rows = UnitFigures.objects.filter(scope_id=stored).values_list("unit_id", "counts")
-    return {unit_id: Counter(counts) for unit_id, counts in rows.iterator(chunk_size=BATCH)}
+    direct, teams = {}, {}
+    rows = UnitFigures.objects.filter(scope_id=stored).values_list("unit_id", "counts", "cadence")
+    for unit_id, counts, team in rows.iterator(chunk_size=BATCH):
+        if counts:
+            direct[unit_id] = Counter(counts)
+        if team is not None:
+            teams[unit_id] = team
+    return direct, teams
 
 
-def organisation(scope: Scope) -> Direct:
-    """The whole organisation's figures per unit in the scope's cycles: stored ones, else counted — and stored when
-    the report is of today (a report of another day is counted, never stored)."""
-    direct = read(scope.cycle_ids, scope.today)
-    if direct is not None:
-        return direct
+def organisation(scope: Scope) -> tuple[Direct, Cadence]:
+    """The whole organisation's figures and cadence per unit in the scope's cycles: stored ones, else counted — and
+    stored when the report is of today (a report of another day is counted, never stored)."""
+    found = read(scope.cycle_ids, scope.today)
+    if found is not None:
+        return found
     whole = replace(scope, unit=None, only_units=None)
-    direct = compute(whole)
+    direct, teams = compute(whole), compute_cadence(whole)
     if scope.today == timezone.localdate():
-        store(whole, direct)
-    return direct
+        store(whole, direct, teams)
+    return direct, teams
 
 
-def store(scope: Scope, direct: Direct) -> None:
+def store(scope: Scope, direct: Direct, teams: Cadence) -> None:
     """Replace the stored figures of the scope's cycles with `direct` (every unit's), as of the scope's day. Two first
     reports at once store one copy: the second keeps what it counted and stores nothing."""
     try:
@@ -84,19 +98,23 @@ def store(scope: Scope, direct: Direct) -> None:
                 defaults={"cycle_ids": scope.cycle_ids, "day": scope.today, "refreshed_at": timezone.now()},
             )
             stored.rows.all().delete()
-            _insert(stored, direct)
+            _insert(stored, direct, teams)
     except IntegrityError:
         logger.info("Report figures of cycles %s were stored meanwhile", scope_key(scope.cycle_ids))
 
 
-def _insert(stored: FigureScope, direct: Direct) -> None:
-    rows = [UnitFigures(scope=stored, unit_id=unit_id, counts=dict(counts)) for unit_id, counts in direct.items()]
+def _insert(stored: FigureScope, direct: Direct, teams: Cadence) -> None:
+    rows = [
+        UnitFigures(scope=stored, unit_id=unit_id, counts=dict(direct.get(unit_id, {})), cadence=teams.get(unit_id))
+        for unit_id in direct.keys() | teams.keys()
+    ]
     UnitFigures.objects.bulk_create(rows, batch_size=BATCH)
 
 
 # --- Keeping them current -------------------------------------------------------------------------
 
 
+@transaction.atomic
 def refresh_goals(goal_ids: Iterable[int]) -> int:
     """Count again, in every stored scope holding their cycles, the units of `goal_ids`, of every goal above them and
     of their owners, and whatever the outbox holds. Returns how many scopes were refreshed."""
@@ -137,7 +155,7 @@ def refresh_units(units: set[int | None], cycles: set[int], today: date | None =
             continue
         scope = Scope(cycle_ids=stored.cycle_ids, today=today, cycles=[c for c in every if c.pk in stored.cycle_ids])
         if stored.day != today:
-            store(scope, compute(scope))
+            store(scope, compute(scope), compute_cadence(scope))
         else:
             _refresh(stored, replace(scope, only_units=frozenset(units)))
         refreshed += 1
@@ -147,9 +165,9 @@ def refresh_units(units: set[int | None], cycles: set[int], today: date | None =
 def _refresh(stored: FigureScope, scope: Scope) -> None:
     with transaction.atomic():
         FigureScope.objects.select_for_update().filter(pk=stored.pk).exists()  # one refresh of a scope at a time
-        direct = compute(scope)
+        direct, teams = compute(scope), compute_cadence(scope)
         stored.rows.filter(scope.only_q("unit_id")).delete()
-        _insert(stored, direct)
+        _insert(stored, direct, teams)
         FigureScope.objects.filter(pk=stored.pk).update(refreshed_at=timezone.now())
 
 
@@ -167,7 +185,7 @@ def refresh_all(today: date | None = None) -> int:
             stored.delete()
     for cycle_ids in keys.values():
         scope = Scope(cycle_ids=cycle_ids, today=today, cycles=[c for c in every if c.pk in cycle_ids])
-        store(scope, compute(scope))
+        store(scope, compute(scope), compute_cadence(scope))
     return len(keys)
 
 

@@ -185,7 +185,7 @@ def test_the_summary_costs_the_same_whatever_the_size(as_role, cast, current, co
                     layer=Layer.PERSONAL, parent=current["stale"], unit=unit, owner=owner, title=current["stale"].title
                 )
         counts.append(_queries(client, params))
-    assert counts == [18, 18]
+    assert counts == [16, 16]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

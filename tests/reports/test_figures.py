@@ -385,7 +385,7 @@ def test_the_report_costs_a_fixed_number_of_queries(nord):
     small = _count(lambda: _everything(nord))
     _grow(nord, 12)
     stored.refresh_all()
-    assert _count(lambda: _everything(nord)) == small == 17
+    assert _count(lambda: _everything(nord)) == small == 15
     assert first == 29
 
 
@@ -395,8 +395,8 @@ def test_a_unit_report_costs_a_fixed_number_of_queries(nord):
     small = _count(lambda: alignment_summary(nord.cycle, unit=nord.ops))
     _grow(nord, 12)
     stored.refresh_all()
-    # 10, and 1 for every unit (the motivation figures are held back over the whole tree)
-    assert _count(lambda: alignment_summary(nord.cycle, unit=nord.ops)) == small == 11
+    # 8, and 1 for every unit (the motivation figures are held back over the whole tree)
+    assert _count(lambda: alignment_summary(nord.cycle, unit=nord.ops)) == small == 9
 
 
 def test_a_goal_status_other_than_active_drops_out_of_the_goal_figures(nord):

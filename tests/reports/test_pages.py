@@ -216,7 +216,7 @@ def _queries(client, url) -> int:
     # The figures are stored (apps.reports.stored): two queries read them; a unit's page also reads every unit to hold
     # back motivation figures consistently.
     # Each counts the header's unread-notifications COUNT too (one query on every page).
-    [("reports:alignment", 20), ("reports:alignment-unit", 24), ("reports:alignment-print", 19)],
+    [("reports:alignment", 18), ("reports:alignment-unit", 22), ("reports:alignment-print", 17)],
 )
 def test_pages_cost_a_fixed_number_of_queries(browser, cast, page, pinned, commit):
     url = reverse(page, args=[cast.ops.pk]) if page.endswith("unit") else reverse(page)

@@ -23,21 +23,32 @@ pytestmark = pytest.mark.django_db
 
 
 def stored_rows(scope_row: FigureScope) -> dict:
-    return {unit_id: Counter(counts) for unit_id, counts in scope_row.rows.values_list("unit_id", "counts")}
+    rows = scope_row.rows.values_list("unit_id", "counts")
+    return {unit_id: Counter(counts) for unit_id, counts in rows if counts}
+
+
+def stored_cadence(scope_row: FigureScope) -> dict:
+    rows = scope_row.rows.values_list("unit_id", "cadence")
+    return {unit_id: cadence for unit_id, cadence in rows if cadence is not None}
+
+
+def _scope(scope_row: FigureScope) -> Scope:
+    cycles = list(Cycle.objects.filter(pk__in=scope_row.cycle_ids))
+    return Scope(cycle_ids=scope_row.cycle_ids, today=scope_row.day, cycles=cycles)
 
 
 def counted(scope_row: FigureScope) -> dict:
-    cycles = list(Cycle.objects.filter(pk__in=scope_row.cycle_ids))
-    return stored.compute(Scope(cycle_ids=scope_row.cycle_ids, today=scope_row.day, cycles=cycles))
+    return stored.compute(_scope(scope_row))
 
 
 def assert_current() -> None:
-    """Every stored scope holds what a count from scratch gives today."""
+    """Every stored scope holds what a count from scratch gives today: the figures and the cadence."""
     scopes = list(FigureScope.objects.all())
     assert scopes
     for scope_row in scopes:
         assert scope_row.day == timezone.localdate()
         assert stored_rows(scope_row) == counted(scope_row), scope_row.key
+        assert stored_cadence(scope_row) == stored.compute_cadence(_scope(scope_row)), scope_row.key
 
 
 @pytest.fixture
@@ -82,6 +93,13 @@ def test_a_check_in_updates_the_stored_figures_through_the_rollup_job(org, commi
     with commit():
         services.checkin_record(actor=org["ann"], metric=org["metric"], value=100, confidence=8)
     assert_current()
+    assert stored_cadence(FigureScope.objects.get())[org["red"].pk][0] == 1  # Red's one check-in
+
+
+def test_the_cadence_is_read_from_the_stored_rows(org):
+    UnitFigures.objects.filter(unit=org["red"]).update(cadence=[7, 3.5, 2, 0.25])
+    team = next(team for team in alignment_summary(org["cycle"]).cadence if team.unit.pk == org["red"].pk)
+    assert (team.checkins, team.median_days, team.goals, team.progress) == (7, 3.5, 2, 0.25)
 
 
 def test_a_title_change_updates_the_copies_of_the_goal_and_of_its_children(org, commit):

@@ -106,9 +106,14 @@ def change(data, commit, units, people) -> None:
 def assert_stored_equals_counted() -> None:
     for scope_row in FigureScope.objects.all():
         cycles = list(Cycle.objects.filter(pk__in=scope_row.cycle_ids))
-        fresh = stored.compute(Scope(cycle_ids=scope_row.cycle_ids, today=scope_row.day, cycles=cycles))
-        rows = {unit_id: Counter(counts) for unit_id, counts in scope_row.rows.values_list("unit_id", "counts")}
+        scope = Scope(cycle_ids=scope_row.cycle_ids, today=scope_row.day, cycles=cycles)
+        fresh = stored.compute(scope)
+        rows = {
+            unit_id: Counter(counts) for unit_id, counts in scope_row.rows.values_list("unit_id", "counts") if counts
+        }
         assert rows == fresh, scope_row.key
+        teams = {unit_id: team for unit_id, team in scope_row.rows.values_list("unit_id", "cadence") if team}
+        assert teams == stored.compute_cadence(scope), scope_row.key
 
 
 @pytest.mark.django_db
