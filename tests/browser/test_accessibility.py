@@ -44,6 +44,8 @@ def goal_pages() -> list[str]:
         f"/goals/{hire.pk}/move/",
         f"/goals/{hire.pk}/metrics/new/",
         f"/goals/{personal.pk}/",
+        f"/map/children/{apac.pk}/",  # a branch of the map as a page of its own (the map without JavaScript)
+        "/map/?unit_q=sales",  # the unit search's matches, shown after Show
     ]
 
 

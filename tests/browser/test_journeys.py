@@ -12,7 +12,7 @@ from apps.goals.demo import DEMO_PASSWORD
 from apps.goals.models import Goal, Layer
 from tests.factories import PASSWORD, GoalFactory, MetricFactory, PersonFactory, UnitFactory
 
-from .helpers import log_in, map_node, map_percentage
+from .helpers import log_in, map_node, map_percentage, serious_accessibility_problems
 
 REVENUE = "Increase revenue from $100m to $200m"
 DIGITAL = "Accelerate digital transformation"
@@ -416,3 +416,31 @@ def test_a_refused_check_in_in_place_puts_the_focus_on_the_form(demo, page):
     metric.get_by_label("New value").press("Enter")
     expect(metric.get_by_role("alert").first).to_be_visible()
     expect(card.locator("article.metric").get_by_label("New value")).to_be_focused()
+
+
+def test_show_more_loads_the_next_goals_and_keeps_the_focus_in_the_list(demo, page):
+    """Past 50 goals a level says "Show more"; the next ones replace it, and the focus goes to the first of them."""
+    apac = Goal.objects.get(title=APAC)
+    for i in range(55):
+        GoalFactory(
+            layer=Layer.OPERATIONAL,
+            parent=apac,
+            cycle=apac.cycle,
+            unit=apac.unit,
+            owner=apac.owner,
+            status="active",
+            title=f"Zz extra {i:02}",
+        )
+    log_in(page, "emma")
+    page.goto("/map/")
+    page.locator(f"#node-{apac.pk} > .branch .toggle").click()
+    listing = page.locator(f"#list-{apac.pk}")
+    more = listing.get_by_role("link", name="Show more goals of this list")
+    expect(more).to_be_visible()
+    assert listing.locator(":scope > li.node").count() == 50
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(listing.get_by_role("link", name="Zz extra 54", exact=True)).to_be_visible()
+    expect(more).to_have_count(0)
+    expect(page.locator(":focus")).to_have_class("title")
+    assert serious_accessibility_problems(page) == []
