@@ -68,6 +68,10 @@ def requests(division_id: int | None) -> dict[str, tuple[str, dict]]:
     }
     if division_id:
         found["filtered by a division"] = (reverse("goals:map") + f"?cycle={cycle.pk}&unit={division_id}", {})
+        found["… and by health (at risk)"] = (
+            reverse("goals:map") + f"?cycle={cycle.pk}&unit={division_id}&health=at_risk",
+            {},
+        )
     return found
 
 

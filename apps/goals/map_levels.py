@@ -45,10 +45,10 @@ def with_child_counts(queryset: QuerySet[Goal], viewer) -> QuerySet[Goal]:
     return queryset.annotate(child_count=Coalesce(Subquery(children), 0))
 
 
-def page_of(queryset: QuerySet[Goal], viewer, offset: int) -> Level:
+def page_of(queryset: QuerySet[Goal], viewer, offset: int, order: tuple[str, ...] = ORDER) -> Level:
     """PAGE_SIZE goals of `queryset` from `offset`, with their child counts and links (two queries: one more row is
     read to know whether another page follows)."""
-    rows = _counted(queryset, viewer, offset)
+    rows = _counted(queryset, viewer, offset, order)
     more = len(rows) > PAGE_SIZE
     nodes = selectors.attach_outgoing_links(rows[:PAGE_SIZE], viewer)
     return Level(nodes, offset, offset + PAGE_SIZE if more else None)
@@ -72,7 +72,9 @@ def unlinked_personal(visible: QuerySet[Goal], cycle_ids: list[int]) -> QuerySet
 
 
 def unlinked(visible: QuerySet[Goal], cycle_ids: list[int], viewer, offset: int = 0) -> Level:
-    return page_of(unlinked_personal(visible, cycle_ids), viewer, offset)
+    """Oldest first: in the order of the primary key, which PostgreSQL walks and stops after a page, where sorting
+    40,000 personal goals by title to show 50 took 200 ms."""
+    return page_of(unlinked_personal(visible, cycle_ids), viewer, offset, order=("pk",))
 
 
 def first_view(visible: QuerySet[Goal], cycle_ids: list[int], viewer) -> tuple[Level, int]:
@@ -101,7 +103,7 @@ def first_view(visible: QuerySet[Goal], cycle_ids: list[int], viewer) -> tuple[L
     return roots, unlinked_personal(visible, cycle_ids).count()
 
 
-def _counted(queryset: QuerySet[Goal], viewer, offset: int) -> list[Goal]:
+def _counted(queryset: QuerySet[Goal], viewer, offset: int, order: tuple[str, ...] = ORDER) -> list[Goal]:
     """PAGE_SIZE + 1 goals of `queryset` from `offset` with their child counts (one query)."""
-    counted = with_child_counts(queryset, viewer).select_related(*ROW_RELATED).order_by(*ORDER)
+    counted = with_child_counts(queryset, viewer).select_related(*ROW_RELATED).order_by(*order)
     return list(counted[offset : offset + PAGE_SIZE + 1])

@@ -169,3 +169,21 @@ def test_the_first_view_costs_the_same_with_many_intents_and_children(client, ca
     with django_assert_max_num_queries(13):  # as tests/goals/test_pages.py pins the map
         html = client.get(reverse("goals:map")).content.decode()
     assert nodes(html) >= 5 * 13
+
+
+def test_the_filtered_list_pages_by_100_without_counting_every_match(client, cast, django_assert_max_num_queries):
+    children_of(cast.trans, 105, unit=cast.team, owner=cast.manager)
+    url = reverse("goals:map") + f"?cycle={cast.year.pk}&unit={cast.team.pk}"
+    html = signed_in(client, cast.leader).get(url).content.decode()
+    assert "Goals 1 to 100 that match (more follow)" in html and "offset=100" in html
+    rest = client.get(url + "&offset=100").content.decode()
+    assert "Goals 101 to 109 that match" in rest and "more follow" not in rest
+
+
+def test_the_health_filter_reads_only_the_page_of_goals_whole(client, cast):
+    from apps.goals.models import Goal
+
+    Goal.objects.filter(pk__in=[cast.trans.pk, cast.oper.pk]).update(status="missed")  # missed is off track
+    url = reverse("goals:map") + f"?cycle={cast.year.pk}&unit={cast.team.pk}&health=off_track"
+    html = signed_in(client, cast.leader).get(url).content.decode()
+    assert "2 goals match" in html and "Grow APAC" in html and cast.oper.title in html

@@ -1,10 +1,12 @@
 """The strategy map: a cycle's cascade one level per request (apps.goals.map_levels), each further level loaded on
 demand — in place with htmx, or as a page of its own without JavaScript."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
@@ -17,6 +19,7 @@ from .. import map_levels, permissions, selectors
 from ..map_filters import ALL_UNITS, MapFilterForm, unit_options
 from ..models import Goal
 from ..picker import clean_query
+from ..progress import health as health_of
 from .common import archived_rows, visible_goal, wants_archived
 
 __all__ = ["MapFilterForm", "default_cycle"]
@@ -83,22 +86,58 @@ def strategy_map(request):
 
 
 def _filtered(visible: QuerySet[Goal], unit: Unit | None, health: str, offset: int) -> dict:
-    """A page of the goals matching the unit and health filters, as a flat list. Health is computed per goal, so with
-    it the scan stops at HEALTH_SCAN goals; without it the total is counted in SQL."""
+    """A page of the goals matching the unit and health filters, as a flat list, and whether more follow (no count of
+    every match: a division holds 50,000 goals). Health is computed per goal, so with it at most HEALTH_SCAN goals
+    are looked at, from their few columns, and only the page's goals are read whole."""
     if unit is not None:
         visible = visible.filter(unit_id__in=unit_subtree_ids([unit]))
-    goals = visible.select_related("cycle", "owner", "unit", "parent").order_by("tree_id", "lft", "pk")
-    if not health:
-        rows = list(goals[offset : offset + FILTERED_ROWS])
-        return {"rows": rows, "total": goals.count(), "offset": offset, "limit": FILTERED_ROWS, "capped": False}
-    matching = [goal for goal in goals[:HEALTH_SCAN] if selectors.goal_health(goal) == health]
+    goals = visible.order_by("tree_id", "lft", "pk")
+    capped = False
+    if health:
+        looked_at = list(goals.values(*HEALTH_COLUMNS)[: HEALTH_SCAN + 1])
+        capped = len(looked_at) > HEALTH_SCAN
+        ids = [row["id"] for row in looked_at[:HEALTH_SCAN] if _health(row) == health]
+        goals = Goal.objects.filter(pk__in=ids[offset : offset + FILTERED_ROWS + 1]).order_by("tree_id", "lft", "pk")
+        offset_in_page = 0
+    else:
+        offset_in_page = offset
+    rows = list(
+        goals.select_related("cycle", "owner", "unit", "parent")[offset_in_page : offset_in_page + FILTERED_ROWS + 1]
+    )
     return {
-        "rows": matching[offset : offset + FILTERED_ROWS],
-        "total": len(matching),
+        "rows": rows[:FILTERED_ROWS],
+        "more": len(rows) > FILTERED_ROWS,
+        "last": offset + len(rows[:FILTERED_ROWS]),
         "offset": offset,
         "limit": FILTERED_ROWS,
-        "capped": goals[HEALTH_SCAN : HEALTH_SCAN + 1].exists(),
+        "capped": capped,
     }
+
+
+HEALTH_COLUMNS = (
+    "id",
+    "progress",
+    "status",
+    "cycle__start",
+    "cycle__end",
+    "last_activity_at",
+    "created",
+    "health_override",
+)
+
+
+def _health(row: dict) -> str | None:
+    return health_of(
+        progress=row["progress"],
+        status=row["status"],
+        cycle_start=row["cycle__start"],
+        cycle_end=row["cycle__end"],
+        today=timezone.localdate(),
+        last_activity=row["last_activity_at"],
+        created=row["created"],
+        override=row["health_override"],
+        stale_after_days=settings.STALE_AFTER_DAYS,
+    )
 
 
 def _place(level: map_levels.Level, list_id: str, url: str) -> map_levels.Level:
