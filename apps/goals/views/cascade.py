@@ -26,7 +26,7 @@ __all__ = ["MapFilterForm", "default_cycle"]
 
 FILTERED_ROWS = 100
 # The health filter is computed per goal: it reads at most this many goals of the unit before it stops looking.
-HEALTH_SCAN = 5000
+HEALTH_SCAN = 2000
 
 
 def default_cycle() -> Cycle | None:
