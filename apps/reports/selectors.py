@@ -131,6 +131,13 @@ def _rows(queryset: QuerySet[Goal]) -> QuerySet[Goal]:
     return queryset.select_related("owner", "unit", "cycle")
 
 
+def _sorted_rows(queryset: QuerySet[Goal]) -> QuerySet[Goal]:
+    """For a list sorted on a figure of every active goal (no index serves it): the goals alone are sorted, and the
+    shown ones' owners, units and cycles read after (three small queries) — joining them before the sort cost 75% of
+    the time at 100,000 people (bench/report_stored.py)."""
+    return queryset.prefetch_related("owner", "unit", "cycle")
+
+
 def goals_per_layer(scope: Scope) -> dict[str, int]:
     counts = dict(scope.live_goals().order_by().values_list("layer").annotate(n=Count("pk")))
     return {layer: counts.get(layer, 0) for layer in Layer.values}
@@ -152,7 +159,7 @@ def stale_goals(scope: Scope) -> QuerySet[Goal]:
     """Active goals started but quiet for more than STALE_AFTER_DAYS days (apps.goals.progress.is_stale), quietest
     first."""
     goals = scope.active_goals().filter(stale_q(scope.cycles, scope.today))
-    return _rows(goals.annotate(last_activity=Coalesce(F("last_activity_at"), F("created")))).order_by(
+    return _sorted_rows(goals.annotate(last_activity=Coalesce(F("last_activity_at"), F("created")))).order_by(
         "last_activity", "pk"
     )
 
@@ -165,7 +172,9 @@ def goals_at_risk(scope: Scope) -> QuerySet[Goal]:
     """Active goals whose health is at risk or off track: off track first, then the least progress."""
     worst_first = Case(When(health=Health.OFF_TRACK, then=Value(0)), default=Value(1), output_field=IntegerField())
     goals = scope.active_goals().annotate(health=health_expression(scope.cycles, scope.today))
-    return _rows(goals.filter(health__in=(Health.AT_RISK, Health.OFF_TRACK))).order_by(worst_first, "progress", "pk")
+    return _sorted_rows(goals.filter(health__in=(Health.AT_RISK, Health.OFF_TRACK))).order_by(
+        worst_first, "progress", "pk"
+    )
 
 
 def alignment_gaps(scope: Scope, threshold: float) -> QuerySet[Goal]:

@@ -385,8 +385,8 @@ def test_the_report_costs_a_fixed_number_of_queries(nord):
     small = _count(lambda: _everything(nord))
     _grow(nord, 12)
     stored.refresh_all()
-    assert _count(lambda: _everything(nord)) == small == 15
-    assert first == 29
+    assert _count(lambda: _everything(nord)) == small == 21
+    assert first == 35
 
 
 def test_a_unit_report_costs_a_fixed_number_of_queries(nord):
