@@ -210,6 +210,15 @@ def test_a_goal_with_children_is_carried_over_and_answers_the_new_goal(as_role, 
     assert copy.children.count() == 1
 
 
+def test_a_carried_goal_says_where_it_came_from_in_goals_and_its_tree(as_role, quarters):
+    _, q2, trans = quarters
+    copy_id = as_role("manager").post(f"/api/v1/goals/{trans.pk}/carry-over/", {"cycle": q2.pk}).json()["id"]
+    assert as_role("manager").get(f"/api/v1/goals/{copy_id}/").json()["carried_from"] == trans.pk
+    tree = as_role("manager").get(f"/api/v1/goals/{copy_id}/tree/").json()
+    assert tree["carried_from"] == trans.pk and tree["children"][0]["carried_from"] is not None
+    assert as_role("manager").get(f"/api/v1/goals/{trans.pk}/").json()["carried_from"] is None
+
+
 def test_carry_over_by_someone_who_may_not_change_the_goal_is_a_403(as_role, quarters):
     _, q2, trans = quarters
     assert as_role("employee").post(f"/api/v1/goals/{trans.pk}/carry-over/", {"cycle": q2.pk}).status_code == 403

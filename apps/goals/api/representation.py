@@ -41,6 +41,7 @@ COLUMNS = (
     "last_checkin_at",
     "last_activity_at",
     "archived_at",
+    "carried_from_id",
     "created",
     "updated",
     "health_override",
@@ -49,7 +50,13 @@ COLUMNS = (
     "cycle__end",
     "owner__unit_id",
 )
-REFERENCES = {"parent": "parent_id", "cycle": "cycle_id", "unit": "unit_id", "owner": "owner_id"}
+REFERENCES = {
+    "parent": "parent_id",
+    "cycle": "cycle_id",
+    "unit": "unit_id",
+    "owner": "owner_id",
+    "carried_from": "carried_from_id",
+}
 DATETIMES = ("last_checkin_at", "last_activity_at", "archived_at", "created", "updated")
 
 

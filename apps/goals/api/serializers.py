@@ -122,6 +122,7 @@ class GoalSerializer(serializers.ModelSerializer):
             "last_checkin_at",
             "last_activity_at",
             "archived_at",
+            "carried_from",
             "created",
             "updated",
         )
@@ -133,6 +134,7 @@ class GoalSerializer(serializers.ModelSerializer):
             "last_checkin_at",
             "last_activity_at",
             "archived_at",
+            "carried_from",
             "created",
             "updated",
         )
@@ -170,6 +172,10 @@ class GoalSerializer(serializers.ModelSerializer):
                 "read it. Updated with the rollup."
             },
             "archived_at": {"help_text": "When the goal was archived; null while it is in use."},
+            "carried_from": {
+                "help_text": "The goal of an earlier cycle this one continues (goals/{id}/carry-over/); null for a "
+                "goal set in its own cycle."
+            },
             "created": {"help_text": "When the goal was created."},
             "updated": {"help_text": "When the goal was last changed."},
         }
