@@ -51,13 +51,18 @@ def _ratio_row(what: str, size: str, part: dict, unit: str, limit: float) -> dic
 
 
 def api_tree(result: dict) -> list[dict]:
+    """One row per caller and request shape; the streamed whole subtree (for integrators) has no target."""
     rows = []
-    for role, r in result["results"].items():
-        kb = r.get("bytes", 0) / 1024
-        ok = r["p95_ms"] < TREE_TARGET_MS and kb < TREE_TARGET_KB
-        app = f"median {r['median_ms']} ms, p95 {r['p95_ms']} ms, {kb:,.0f} KB, {r['queries']} queries"
-        target = f"< {TREE_TARGET_MS} ms, < {TREE_TARGET_KB} KB"
-        rows.append(row(f"GET goals/{{intent}}/tree/ as {role}", f"{r['nodes']:,} nodes", app, "", "", target, ok))
+    for role, measured in result["results"].items():
+        shapes = {"": measured} if "median_ms" in measured else measured
+        for shape, r in shapes.items():
+            kb = r.get("bytes", 0) / 1024
+            app = f"median {r['median_ms']} ms, p95 {r['p95_ms']} ms, {kb:,.0f} KB, {r['queries']} queries"
+            what = f"GET goals/{{intent}}/tree/{f' ({shape})' if shape else ''} as {role}"
+            streamed = "ndjson" in shape
+            target = "" if streamed else f"< {TREE_TARGET_MS} ms, < {TREE_TARGET_KB} KB"
+            ok = None if streamed else r["p95_ms"] < TREE_TARGET_MS and kb < TREE_TARGET_KB
+            rows.append(row(what, f"{r['nodes']:,} nodes", app, "", "", target, ok))
     return rows
 
 
@@ -202,7 +207,7 @@ def build(outcomes: dict, people: int, started: datetime, seconds: int, load_bef
             continue
         result = outcome.get("result")
         if result is None:
-            ok = None if outcome["status"].startswith("skipped") else False
+            ok = None if outcome["status"].startswith(("skipped", "ok")) else False
             rows.append(row(name, "", f"no result ({outcome['status']})", ok=ok))
             continue
         try:
@@ -259,3 +264,26 @@ def markdown(report: dict, raw: str) -> str:
     for name, step in report["steps"].items():
         lines.append(f"| {name} | {step['status']} | {step['seconds']} | {step.get('file') or ''} |")
     return "\n".join(lines) + "\n"
+
+
+def rebuild(summary_json: Path) -> str:
+    """The table again from a run's summary JSON and the files it names (after a reader is fixed)."""
+    report = json.loads(summary_json.read_text())
+    outcomes = {}
+    for name, step in report["steps"].items():
+        path = RESULTS / (step.get("file") or "-")
+        result = {"file": path.name, **json.loads(path.read_text())} if path.is_file() else None
+        status = step["status"] if result or not step.get("file") else f"{step['status']}, {path.name} since removed"
+        outcomes[name] = {**step, "status": status, "result": result}
+    rebuilt = build(outcomes, report["people"], datetime.fromisoformat(report["date"]), report["seconds"], ())
+    rebuilt["load_average_before"], rebuilt["load_average_after"] = (
+        report["load_average_before"],
+        report["load_average_after"],
+    )
+    return write(rebuilt)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(rebuild(Path(sys.argv[1])))
