@@ -27,10 +27,10 @@ from apps.core.models import ObjectChange
 from apps.cycles.models import Cycle
 from apps.org.models import Person
 
-from . import permissions, rules, tree
+from . import links, permissions, rules, tree
 from .bulk_create import _insert_one_node_trees
 from .dirty import mark_dirty
-from .models import Goal, GoalStatus, Layer, Metric
+from .models import Goal, GoalLink, GoalStatus, Layer, Metric
 from .selectors import subtree_q
 from .similarity import copy_score
 
@@ -143,8 +143,25 @@ def goal_carry_over(*, actor: Person | None, goal: Goal, cycle: Cycle) -> Goal:
         _insert_one_node_trees(leaves)
     _copy_metrics(actor, copies)
     _record(actor, copies, cycle)
+    _copy_links(actor, copies, cycle)
     mark_dirty([copy.pk for copy in copies.values()])
     return copies[goal.pk]
+
+
+def _copy_links(actor, copies: dict[int, Goal], cycle: Cycle) -> None:
+    """The carried goals keep serving what they served: each of their links continues from the copy, to the target's
+    own copy when it was carried along, else to the target itself while its cycle still contains the new one (a link
+    to a goal of the earlier cycle alone stays behind). The rollup then counts the copy's contribution instead of
+    the original's (apps.goals.rollup), and the links go through the link rules like any other."""
+    outgoing = GoalLink.objects.filter(source_id__in=list(copies)).select_related("target__cycle").order_by("pk")
+    for link in outgoing:
+        target = copies.get(link.target_id, link.target)
+        if link.target_id not in copies and (target.archived_at is not None or not target.cycle.contains(cycle)):
+            continue
+        source = copies[link.source_id]
+        # A link someone else made to a goal the carrier may not see still continues: the system carries it.
+        by = actor if actor is None or permissions.can_change_link(actor, source=source, target=target) else None
+        links.link_create(actor=by, source=source, target=target, kind=link.kind, weight=link.weight)
 
 
 def _copy(original: Goal, *, cycle: Cycle, parent: Goal | None) -> Goal:

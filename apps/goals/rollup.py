@@ -116,7 +116,8 @@ def _input_rows(goal_ids: Iterable[int]) -> dict[int, list[tuple]]:
     """What each goal's rollup counts (one query): its children and the sources of its `contributes` links that count
     (not cancelled, not archived), each as (id, weight, stored progress, last activity) — a link's weight for a
     contributing source. A child carried over to a later cycle under the same parent (an annual intent above
-    quarters) counts once: its copy counts, the original no longer does (see `_carried_beside`)."""
+    quarters) counts once: its copy counts, the original no longer does (see `_carried_beside`); the same for a
+    contributes link the copy continues (`_links_continued_by_copies`)."""
     ids = list(goal_ids)
     children = (
         Goal.objects.filter(parent_id__in=ids, archived_at__isnull=True)
@@ -128,6 +129,9 @@ def _input_rows(goal_ids: Iterable[int]) -> dict[int, list[tuple]]:
     contributions = (
         GoalLink.objects.filter(target_id__in=ids, kind=GoalLink.Kind.CONTRIBUTES, source__archived_at__isnull=True)
         .exclude(source__status=GoalStatus.CANCELLED)
+        .exclude(
+            Exists(_live_copy_links().filter(source__carried_from=OuterRef("source_id"), target=OuterRef("target")))
+        )
         .order_by()
         .values_list("target_id", "source_id", "weight", "source__progress", "source__last_activity_at")
     )
@@ -215,7 +219,10 @@ def recompute_all() -> int:
                 continue
             if row["parent_id"] and counts_for_parent(row["status"], row["archived_at"] is not None):
                 inputs[row["parent_id"]].append((row["pk"], row["weight"], row["progress"], row["last_activity_at"]))
+        continued = _links_continued_by_copies()
         for source_id, target_id, weight in _contributes_all():
+            if (source_id, target_id) in continued:
+                continue
             source = goals[source_id]
             if counts_for_parent(source["status"], source["archived_at"] is not None):
                 inputs[target_id].append((source_id, weight, source["progress"], source["last_activity_at"]))
@@ -233,6 +240,19 @@ def _carried_beside(goals: dict[int, dict]) -> set[int]:
     under the parent's own copy leaves the original where it was: the earlier cycle's figures stay as they stood.)"""
     copies = _live_copies().order_by().values_list("carried_from_id", "parent_id")
     return {pk for pk, parent_id in copies.iterator(chunk_size=10000) if goals[pk]["parent_id"] == parent_id}
+
+
+def _live_copy_links():
+    return GoalLink.objects.filter(
+        kind=GoalLink.Kind.CONTRIBUTES, source__carried_from__isnull=False, source__archived_at__isnull=True
+    )
+
+
+def _links_continued_by_copies() -> set[tuple[int, int]]:
+    """(original, target) of each contributes link a live carry-over copy continues: the copy's link counts there
+    instead of the original's, as a carried child counts once under its parent."""
+    rows = _live_copy_links().order_by().values_list("source__carried_from_id", "target_id")
+    return set(rows.iterator(chunk_size=10000))
 
 
 def _contributes_all():
