@@ -159,6 +159,18 @@ def test_the_stream_accepts_the_ndjson_media_type(as_role, cast):
     assert response.status_code == 200 and len(lines(response)) == 3
 
 
+@pytest.mark.parametrize("query", ["format=ndjson&depth=-1", "format=ndjson&limit=0"])
+def test_an_error_asked_for_as_ndjson_is_json_like_every_error(as_role, cast, query):
+    response = as_role("admin").get(f"/api/v1/goals/{cast.trans.pk}/tree/?{query}")
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert set(response.json()) <= {"depth", "limit"}
+
+
+def test_a_goal_one_cannot_see_asked_for_as_ndjson_is_a_json_404(as_role, cast):
+    response = as_role("other_employee").get(f"/api/v1/goals/{cast.personal.pk}/tree/?format=ndjson")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+
+
 # --- Query counts: they do not grow with the goals ------------------------------------------------
 
 

@@ -39,7 +39,8 @@ STREAM_CHUNK = 2000
 
 
 class NDJSONRenderer(BaseRenderer):
-    """`?format=ndjson` of tree/: the view streams the goals itself; only an error is rendered here, as one line."""
+    """`?format=ndjson` of tree/: the view streams the goals itself (and answers an error as JSON: GoalViewSet's
+    handle_exception), so nothing but a stray payload is rendered here, as one line."""
 
     media_type = "application/x-ndjson"
     format = "ndjson"

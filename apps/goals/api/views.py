@@ -81,6 +81,16 @@ class GoalViewSet(
     filterset_class = GoalFilterSet
     permission_classes = (*ApiViewSet.permission_classes, CanChangeGoal)
 
+    def handle_exception(self, exc):
+        # An error is JSON like every other error of the API, also when the client asked tree/ for NDJSON.
+        response = super().handle_exception(exc)
+        if getattr(self.request, "accepted_renderer", None) and not isinstance(
+            self.request.accepted_renderer, JSONRenderer
+        ):
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
     def get_queryset(self) -> QuerySet[Goal]:
         return with_goal_reads(permissions.visible_goals(self.request.user)).order_by("pk")
 
