@@ -9,7 +9,7 @@ from apps.core.history import diff, record_change, snapshot
 from apps.core.models import ObjectChange
 from apps.core.validation import FieldsPermissionDenied, check_choice, check_known_fields
 
-from . import invitations, permissions, tree
+from . import invitations, permissions, signals, tree
 from .models import Person, Unit
 
 
@@ -35,6 +35,7 @@ def unit_create(
         action=ObjectChange.Action.CREATE,
         changes=diff({}, snapshot(unit, ("name", "kind", "parent", "lead"))),
     )
+    signals.organisation_changed.send(sender=Unit)
     return unit
 
 
@@ -49,6 +50,7 @@ def unit_move(*, actor: Person | None, unit: Unit, parent: Unit | None) -> Unit:
     record_change(
         actor=actor, obj=unit, action=ObjectChange.Action.MOVE, changes={"parent": [old, parent.pk if parent else None]}
     )
+    signals.organisation_changed.send(sender=Unit)
     return unit
 
 
@@ -148,6 +150,7 @@ def person_create(
     )
     if invite:
         invitations.invitations_for_new_people(people=[person], actor=actor)
+    signals.organisation_changed.send(sender=Person)
     return person
 
 
@@ -178,6 +181,7 @@ def person_update(*, actor: Person | None, person: Person, **fields) -> Person:
         person.save(update_fields=list(fields))
         record_change(actor=actor, obj=person, action=ObjectChange.Action.UPDATE, changes=changes)
         _tell_of_new_place(actor, person, changes, old_manager)
+        signals.organisation_changed.send(sender=Person)
     return person
 
 
@@ -230,6 +234,7 @@ def unit_update(*, actor: Person | None, unit: Unit, **fields) -> Unit:
         record_change(actor=actor, obj=unit, action=ObjectChange.Action.UPDATE, changes=changes)
         if "lead" in changes:
             _tell_of_lead_change(actor, unit, changes["lead"])
+        signals.organisation_changed.send(sender=Unit)
     return unit
 
 
@@ -245,4 +250,5 @@ def unit_set_checkin_cadence(*, actor: Person | None, unit: Unit, days) -> Unit:
         Unit.objects.filter(pk=unit.pk).update(checkin_cadence_days=days)
         unit.checkin_cadence_days = days
         record_change(actor=actor, obj=unit, action=ObjectChange.Action.UPDATE, changes=changes)
+        signals.organisation_changed.send(sender=Unit)
     return unit

@@ -19,6 +19,11 @@ def on_goals_rolled_up(sender, *, goal_ids, **kwargs) -> None:
     stored.refresh_goals(goal_ids)
 
 
+def on_organisation_changed(sender, **kwargs) -> None:
+    """People or units changed (an import, a move, a deactivation): headcounts and every per-unit figure may move."""
+    stored.forget_all()
+
+
 def on_goal_changed(sender, *, goal: Goal, action: str, changes=None, **kwargs) -> None:
     """Record the units and cycles a write made stale beyond the goal's own (before and after), and get a drain going
     for them."""

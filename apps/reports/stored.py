@@ -23,7 +23,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models.expressions import RawSQL
@@ -187,6 +187,13 @@ def refresh_all(today: date | None = None) -> int:
         scope = Scope(cycle_ids=cycle_ids, today=today, cycles=[c for c in every if c.pk in cycle_ids])
         store(scope, compute(scope), compute_cadence(scope))
     return len(keys)
+
+
+def forget_all() -> None:
+    """People or units changed: every stored scope is out of date. Marked as of an earlier day, each is counted again
+    (and stored) by the next report that reads it, or by the nightly pass — in the writer's transaction, so a report
+    never reads figures older than a committed change of the organisation."""
+    FigureScope.objects.update(day=timezone.localdate() - timedelta(days=1))
 
 
 def mark_stale(pairs: Iterable[tuple[int | None, int]]) -> None:

@@ -13,11 +13,14 @@ from django.utils import timezone
 from apps.cycles.models import Cycle
 from apps.goals import services
 from apps.goals.models import GoalStatus, Layer
+from apps.org import importing
+from apps.org import services as org_services
 from apps.reports import stored
 from apps.reports.models import FigureScope, PendingFigures, UnitFigures
 from apps.reports.scope import Scope
 from apps.reports.selectors import alignment_summary
 from tests.factories import CycleFactory, GoalFactory, MetricFactory, PersonFactory, UnitFactory
+from tests.org.importfiles import csv_file, person
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +182,33 @@ def test_a_unit_reports_figures_are_the_stored_rows_of_its_units(org):
         scope = Scope.build(cycle=org["cycle"], today=timezone.localdate(), unit=unit)
         whole = stored_rows(FigureScope.objects.get())
         assert stored.compute(scope) == {pk: whole[pk] for pk in scope.units().values_list("pk", flat=True)}
+
+
+# --- The organisation changes (apps.org.signals.organisation_changed) -------------------------------------------------
+
+
+def test_a_new_person_counts_in_the_next_report(org):
+    org_services.person_create(actor=None, username="cy", name="Cy", unit=org["red"], role="employee", invite=False)
+    assert figure(org, "Red", "headcount") == 2
+    assert_current()
+
+
+def test_a_person_moved_to_another_unit_counts_there_in_the_next_report(org):
+    org_services.person_update(actor=None, person=org["bob"], unit=org["red"])
+    assert (figure(org, "Red", "headcount"), figure(org, "Blue", "headcount")) == (2, 0)
+    assert_current()
+
+
+def test_a_deactivated_person_leaves_the_next_report(org):
+    org_services.person_update(actor=None, person=org["bob"], is_active=False)
+    assert figure(org, "Blue", "headcount") == 0
+    assert_current()
+
+
+def test_an_org_chart_import_reaches_the_next_report(org):
+    admin = PersonFactory(username="root", role="admin", unit=org["red"])
+    data = csv_file(person("E1", unit="Co/Blue"), person("E2", unit="Co/Blue"))
+    plan = importing.import_people(actor=admin, data=data, invite=False)
+    assert plan.applied
+    assert figure(org, "Blue", "headcount") == 3
+    assert_current()

@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from apps.core.bulk import bulk_update_objects
 from apps.core.history import diff, record_changes
 from apps.core.models import ObjectChange
-from apps.org import tree
+from apps.org import signals, tree
 from apps.org.models import Person, Unit
 
 from .planning import ImportPlan, PersonChange
@@ -34,6 +34,7 @@ def apply_plan(plan: ImportPlan, actor) -> list[Person]:
     unit_id = _create_units(plan, actor)
     new_people = _create_people(plan, unit_id, actor)
     _update_people(plan, unit_id, {person.employee_id: person.pk for person in new_people}, actor)
+    signals.organisation_changed.send(sender=Person)
     return new_people
 
 
