@@ -24,6 +24,11 @@ def on_organisation_changed(sender, **kwargs) -> None:
     stored.forget_all()
 
 
+def on_cycle_saved(sender, **kwargs) -> None:
+    """A cycle's dates or status changed: health against elapsed time and which cycles are active may move."""
+    stored.forget_all()
+
+
 def on_goal_changed(sender, *, goal: Goal, action: str, changes=None, **kwargs) -> None:
     """Record the units and cycles a write made stale beyond the goal's own (before and after), and get a drain going
     for them."""

@@ -10,6 +10,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from apps.cycles import services as cycle_services
 from apps.cycles.models import Cycle
 from apps.goals import services
 from apps.goals.models import GoalStatus, Layer
@@ -211,4 +212,16 @@ def test_an_org_chart_import_reaches_the_next_report(org):
     plan = importing.import_people(actor=admin, data=data, invite=False)
     assert plan.applied
     assert figure(org, "Blue", "headcount") == 3
+    assert_current()
+
+
+def test_a_cycle_moved_in_time_is_counted_again_for_the_next_report(org, commit):
+    metric = org["metric"]
+    with commit():  # a tenth of the way at half the cycle: off track
+        value = metric.start + (metric.target - metric.start) / 10
+        services.checkin_record(actor=org["ann"], metric=metric, value=value, confidence=5)
+    off_track = figure(org, "Red", "off_track")
+    cycle = org["cycle"]
+    cycle_services.cycle_update(actor=None, cycle=cycle, end=cycle.end + timedelta(days=600))
+    assert figure(org, "Red", "off_track") < off_track  # a tenth of the way is on schedule in a far longer cycle
     assert_current()
