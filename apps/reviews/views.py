@@ -71,6 +71,8 @@ def _own_rows(request, cycle: Cycle, cycles, bound: dict) -> list[dict]:
 
 
 def _carry_form(request, goal: Goal, cycles, bound: dict) -> CarryOverForm | None:
+    if not cycles:  # nothing to carry into yet: the page says so once, instead of an empty choice per goal
+        return None
     if goal.status not in carryover.OPEN_STATUSES or goal.carried or not carryover.can_carry_over(request.user, goal):
         return None
     return bound.get(("carry", goal.pk)) or CarryOverForm(cycles=cycles, prefix=f"carry-{goal.pk}")
@@ -112,6 +114,7 @@ def _render(request, cycle: Cycle, *, bound: dict | None = None, close_errors=No
         "missing": _missing_rows(request, cycle, cycles, bound) if closer else [],
         "close_errors": close_errors or [],
         "here": reverse("reviews:cycle", args=[cycle.pk]),
+        "no_later_cycle": not cycles and cycle.status != Cycle.Status.CLOSED,
     }
     return render(request, "reviews/cycle.html", context, status=status)
 

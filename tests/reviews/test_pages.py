@@ -183,3 +183,10 @@ def test_the_review_page_costs_the_same_whatever_its_goals(
     client, cast, quarters, django_assert_max_num_queries, goals
 ):
     _review_page_queries(client, cast, quarters, django_assert_max_num_queries, goals)
+
+
+def test_without_a_later_cycle_the_page_says_so_once_instead_of_an_empty_choice(client, cast, quarters):
+    page = _get(client, cast.leader, f"/cycles/{quarters['q2'].pk}/review/").content.decode()
+    assert 'id="no-later-cycle"' in page and "Choose the next cycle" not in page
+    page = _get(client, cast.leader, f"/cycles/{quarters['q1'].pk}/review/").content.decode()
+    assert 'id="no-later-cycle"' not in page and "Choose the next cycle" in page
