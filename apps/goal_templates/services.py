@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from apps.core.history import diff, record_change, snapshot
 from apps.core.models import ObjectChange
-from apps.core.validation import MAX_ID, MAX_NAME_LENGTH, check_choice, check_text, check_weight, to_decimal
+from apps.core.validation import MAX_ID, MAX_NAME_LENGTH, check_choice, check_text
 from apps.cycles.models import Cycle
 from apps.goals import bulk_create, dirty, rules
 from apps.goals import services as goal_services
-from apps.goals.models import Goal, GoalStatus, Layer, Metric
+from apps.goals.models import Goal, GoalStatus, Layer
 from apps.notifications import services as notifications
 from apps.org.models import Person, Unit
 
@@ -87,21 +87,11 @@ def _metric_spec(index: int, item) -> MetricSpec:
     if unknown:
         raise ValidationError({"metrics": f"{where}: unknown field(s) {', '.join(map(str, unknown))}."})
     try:
-        name = item.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise ValidationError({"name": "A metric needs a name."})
-        check_text(name, "name", MAX_NAME_LENGTH)
-        unit = item.get("unit", Metric.Unit.NUMBER)
-        check_choice(unit, Metric.Unit, "unit")
-        display_unit = check_text(item.get("display_unit", ""), "display_unit", DISPLAY_UNIT_LENGTH).strip()
-        if "start" not in item or "target" not in item:
-            raise ValidationError({"start" if "start" not in item else "target": "Enter a number."})
-        start, target = to_decimal(item["start"], "start"), to_decimal(item["target"], "target")
-        weight = check_weight(item.get("weight", 1.0))
+        checked = goal_services.metric_input_check(item)
     except ValidationError as exc:
         messages = "; ".join(f"{field}: {' '.join(text)}" for field, text in exc.message_dict.items())
         raise ValidationError({"metrics": f"{where}: {messages}"}) from None
-    return MetricSpec(name.strip(), unit, display_unit, start, target, weight)
+    return MetricSpec(**checked)
 
 
 def check_metrics(metrics) -> list[MetricSpec]:

@@ -282,6 +282,23 @@ def _check_display_unit(value) -> str:
     return check_text(value, "display_unit", DISPLAY_UNIT_LENGTH).strip()
 
 
+def metric_input_check(item: dict) -> dict:
+    """A metric given as data (a proposal's, a template's), checked by metric_create's rules: its cleaned name, unit,
+    display_unit, start and target (Decimals) and weight. Raises ValidationError naming the metric's field."""
+    name = item.get("name")
+    _check_metric_name(name)
+    unit = check_choice(item.get("unit", Metric.Unit.NUMBER), Metric.Unit, "unit")
+    start, target = to_decimal(item.get("start"), "start"), to_decimal(item.get("target"), "target")
+    return {
+        "name": name.strip(),
+        "unit": unit,
+        "display_unit": _check_display_unit(item.get("display_unit", "")),
+        "start": start,
+        "target": target,
+        "weight": check_weight(item.get("weight", 1.0)),
+    }
+
+
 def _check_goal_open(goal: Goal) -> None:
     if goal.archived_at is not None:
         raise ValidationError({"goal": "This goal is archived: restore it before changing its metrics."})

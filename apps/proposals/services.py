@@ -25,11 +25,8 @@ from apps.core.history import diff, record_change, snapshot
 from apps.core.models import ObjectChange
 from apps.core.validation import (
     MAX_NAME_LENGTH,
-    check_choice,
     check_known_fields,
     check_text,
-    check_weight,
-    to_decimal,
 )
 from apps.cycles.models import Cycle
 from apps.goals import rules
@@ -92,25 +89,11 @@ def _check_metric(index: int, metric) -> dict:
     if unknown:
         raise ValidationError({"metrics": f"{where}: unknown field(s) {', '.join(unknown)}."})
     try:
-        name = metric.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise ValidationError({"name": "A metric needs a name."})
-        check_text(name, "name", MAX_NAME_LENGTH)
-        unit = check_choice(metric.get("unit", Metric.Unit.NUMBER), Metric.Unit, "unit")
-        start, target = to_decimal(metric.get("start"), "start"), to_decimal(metric.get("target"), "target")
-        display_unit = check_text(metric.get("display_unit", ""), "display_unit", DISPLAY_UNIT_LENGTH).strip()
-        weight = check_weight(metric.get("weight", 1.0))
+        checked = goal_services.metric_input_check(metric)
     except ValidationError as exc:
         messages = [f"{where}, {field}: {message}" for field, errs in exc.message_dict.items() for message in errs]
         raise ValidationError({"metrics": messages}) from None
-    return {
-        "name": name.strip(),
-        "unit": unit,
-        "start": str(start),
-        "target": str(target),
-        "display_unit": display_unit,
-        "weight": weight,
-    }
+    return {**checked, "start": str(checked["start"]), "target": str(checked["target"])}
 
 
 def check_metrics(metrics) -> list[dict]:
