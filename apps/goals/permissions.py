@@ -37,7 +37,7 @@ from the organisation (their reports, their units) is read once and kept on the 
 so a list costs the same few queries whatever its length.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
 
 from apps.org import selectors as org
 from apps.org.models import Person, Unit
@@ -46,6 +46,7 @@ from apps.org.permissions import Role, access_for
 from .models import PRIVATE_FIELDS, Goal, GoalStatus, Layer, Metric
 
 CASCADE_TEAM_LAYERS = (Layer.TRANSLATIONAL, Layer.OPERATIONAL)
+CASCADE_LAYERS = (Layer.INTENT, *CASCADE_TEAM_LAYERS)  # every layer but personal
 __all__ = ["PRIVATE_FIELDS"]
 
 
@@ -78,8 +79,33 @@ def visible_goals_q(person, prefix: str = "") -> Q:
     published = ~q(status=GoalStatus.DRAFT)
     if access.role == Role.HR:
         return own | published
-    in_chain = q(owner_id__in=org.reports_subquery(person)) | q(owner__unit_id__in=access.led_unit_ids)
-    return own | (published & (~q(layer=Layer.PERSONAL) | in_chain))
+    # Three arms, each one an index can serve (a query may pick any of them): one's own goals, the published cascade
+    # (any layer but personal), and the published goals of the people in one's chain, by owner. Personal goals are
+    # reached through their owner only, never by scanning every personal goal and testing it (the map's 40,000
+    # unlinked personal goals at 100,000 people: see docs/benchmarks.md).
+    owner = F(f"{prefix}owner_id")
+    in_chain = Q(OwnerAmong(owner, org.reports_subquery(person)))
+    if access.led_unit_ids:
+        in_units = Person.objects.filter(unit_id__in=access.led_unit_ids).values("pk")
+        in_chain |= Q(OwnerAmong(owner, Subquery(in_units)))
+    return own | (published & q(layer__in=CASCADE_LAYERS)) | (published & in_chain)
+
+
+class OwnerAmong(Func):
+    """`column` is one of the ids the subquery answers. On PostgreSQL `column = ANY(ARRAY(subquery))`: the subquery
+    runs once and its ids are looked up in the index on `column`, also as one arm of an OR (where `IN (subquery)`
+    is a filter tested on every row the other arms let through); elsewhere `column IN (subquery)`."""
+
+    output_field = BooleanField()
+    conditional = True
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (column, column_params), (subquery, subquery_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        operator = "= ANY(ARRAY{})" if connection.vendor == "postgresql" else "IN {}"
+        return f"{column} {operator.format(subquery)}", (*column_params, *subquery_params)
 
 
 def visible_goals(person, queryset: QuerySet[Goal] | None = None) -> QuerySet[Goal]:
