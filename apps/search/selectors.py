@@ -6,7 +6,11 @@ viewer may see (apps.goals.permissions) before anything is counted or shown.
 
 PostgreSQL matches with full-text search (`websearch_to_tsquery`: words, "quoted phrases", -exclusions),
 ranked, on the expression that migration 0001 indexes with GIN, so it stays an index scan at 100,000 goals.
-SQLite (the embedded mode) matches every word with `icontains`.
+Migration 0002 indexes the same expression for the published cascade alone (every layer but personal): with the
+visibility filter's arms (apps.goals.permissions), a viewer who may not see everyone's personal goals reads the
+matching cascade goals from that index and the personal goals they may see by owner, never the matching personal
+goals of the whole organisation. People and units match with `icontains`, which trigram indexes serve on
+PostgreSQL (migration 0002). SQLite (the embedded mode) matches every word with `icontains`.
 """
 
 from dataclasses import dataclass, field

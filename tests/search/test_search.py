@@ -215,3 +215,47 @@ def test_postgresql_has_the_gin_index_the_query_uses(postgres, cast):
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "search_goal_text_gin" in plan
+
+
+def _plan(query) -> str:
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def _copies(goal: Goal, n: int) -> None:
+    """`n` copies of `goal` (its owner, its words) written in one statement, and fresh statistics for the planner."""
+    columns = ", ".join(f.column for f in Goal._meta.concrete_fields if not f.primary_key)
+    with connection.cursor() as cursor:
+        copies = f"SELECT {columns} FROM goals_goal, generate_series(1, %s) WHERE id = %s"
+        cursor.execute(f"INSERT INTO goals_goal ({columns}) {copies}", [n, goal.pk])
+        cursor.execute("ANALYZE goals_goal")
+
+
+def test_postgresql_reads_an_employees_matches_from_the_cascade_index_and_their_own_by_owner(postgres, cast):
+    """Not every matching personal goal of the organisation only to drop those the employee may not see: with
+    4,000 matching personal goals of another team, the employee's search reads the cascade index and their owners."""
+    _copies(cast.other_personal, 4000)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # 4,000 rows are still read whole faster than through an index
+        try:
+            plan = _plan(selectors.matching_goals(cast.employee, "Singapore"))
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    assert "search_goal_cascade_text_gin" in plan
+    assert "search_goal_text_gin" not in plan
+    assert "owner_id = ANY" in plan  # the chain's personal goals, through the index on the owner
+    assert goal_titles(cast.employee, "Singapore") == {"Hire three"}
+
+
+def test_postgresql_matches_people_and_units_through_trigram_indexes(postgres, cast):
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")  # a few rows: read whole otherwise
+        try:
+            people = _plan(selectors.matching_people("singa"))
+            units = _plan(selectors.matching_units("apac"))
+        finally:
+            cursor.execute("SET enable_seqscan = on; SET enable_indexscan = on")
+    assert "search_person_name_trgm" in people and "search_person_username_trgm" in people
+    assert "search_unit_name_trgm" in units
