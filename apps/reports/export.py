@@ -19,7 +19,8 @@ from apps.org.models import Unit
 
 from .copies import copied_goal_rows
 from .figures import Figures
-from .renderers import Formatted
+from .readahead import rows_read_ahead
+from .renderers import FORMULA_TRIGGERS, Formatted
 from .selectors import AlignmentSummary
 
 CHUNK = 2000
@@ -391,87 +392,100 @@ def expected_rows(sections: list[Section], format: str) -> int:
 
 
 # --- The CSV: one long table --------------------------------------------------------------------------
-
-
-CSV_COLUMNS = frozenset(CSV_HEADER)
-# A dict merge and an itemgetter, not a loop over the header: a large organisation's CSV has a million rows.
-_BLANK_CSV_ROW = dict.fromkeys(CSV_HEADER, "")
-_in_csv_order = itemgetter(*CSV_HEADER)
+#
+# A million rows and more for a large organisation: each section's rows are turned into the CSV's by positions
+# worked out once per section (no dict per row), a thing's own cells are neutralised once for all its figures,
+# and the sections are read ahead while the previous one is written (apps.reports.readahead).
 
 # Where a thing's own cells go in the CSV, by sheet column: the CSV calls every thing's name `name`.
 GOAL_CELLS = {"id": "id", "title": "name", "layer": "layer", "owner": "owner", "unit": "unit", "cycle": "cycle"}
 UNIT_CELLS = {"id": "id", "unit": "name"}
 TEAM_CELLS = {"unit_id": "id", "team": "name"}
 MOTIVATION_CELLS = {"unit_id": "id", "unit": "name"}
+_UNIT_BLANKS = ("", "", "", "")  # layer, owner, unit, cycle: a unit has none
 
 
-def _csv_value(value: object) -> object:
-    return value.isoformat() if isinstance(value, datetime) else value
+def csv_cell(value: object) -> object:
+    """A cell of the CSV: text a spreadsheet would run as a formula gets a leading apostrophe (as
+    apps.reports.renderers.safe_cell), a moment its ISO 8601 form; None stays None (the csv module writes "")."""
+    if value.__class__ is str:
+        return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
-def csv_row(cells: dict[str, object]) -> list:
-    """A row of the CSV from its cells keyed by column name (CSV_HEADER), in the header's order; the columns not
-    given are empty."""
-    row = _BLANK_CSV_ROW | cells
-    if len(row) != len(CSV_HEADER):
-        raise ValueError(f"Not a column of the CSV: {', '.join(sorted(row.keys() - CSV_COLUMNS))}")
-    return list(_in_csv_order(row))
-
-
-def _named_rows(section: Section) -> Iterator[dict]:
-    """The section's rows as {header: value}."""
+def _positions(section: Section, own: dict[str, str]) -> tuple[list[int], list[tuple[str, int]]]:
+    """Where the thing's own cells are in the section's rows (in the CSV's order), and the figures: (name, where)."""
     header = section.header
-    for row in section.rows():
-        yield dict(zip(header, row, strict=True))
-
-
-def _own_cells(row: dict, cells: dict[str, str]) -> dict:
-    """Takes a thing's own cells (`cells`: sheet column → CSV column) out of a named row: the figures remain."""
-    return {csv_column: row.pop(column) for column, csv_column in cells.items()}
+    unknown = [name for name in own if name not in header]
+    if unknown or list(own.values()) != [column for column in CSV_HEADER if column in own.values()]:
+        raise ValueError(f"Section {section.title!r}: own cells {own} do not fit its header {header}")
+    at = [header.index(name) for name in own]
+    return at, [(name, index) for index, name in enumerate(header) if index not in at]
 
 
 def summary_csv_rows(summary: AlignmentSummary) -> Iterator[list]:
     for figure_name, value in summary_rows(summary):
-        yield csv_row({"section": "summary", "name": figure_name, "value": value})
+        yield ["summary", "", csv_cell(figure_name), "", "", "", "", csv_cell(value)]
 
 
 def people_csv_rows(summary: AlignmentSummary) -> Iterator[list]:
-    for person in _named_rows(people_section(summary)):
-        name, username = person["name"], person["username"]
-        cells = {"id": person["id"], "name": name or username, "owner": username, "unit": person["unit"]}
-        yield csv_row({"section": "person_without_goal", **cells})
+    section = people_section(summary)
+    if section.header != ["id", "username", "name", "unit"]:
+        raise ValueError(f"People without goals: unexpected columns {section.header}")
+    for pk, username, name, unit in section.rows():
+        username = csv_cell(username)
+        yield ["person_without_goal", pk, csv_cell(name) or username, "", username, csv_cell(unit), "", ""]
 
 
 def _goal_figures(kind: str, section: Section, key: str) -> Iterator[list]:
     """A sheet of goals as one CSV row per figure: the `key` figure under `kind`, the others under `kind.figure`."""
-    for row in _named_rows(section):
-        goal = _own_cells(row, GOAL_CELLS)
-        yield csv_row({"section": kind, **goal, "value": _csv_value(row.pop(key))})
-        for figure_name, value in row.items():
-            yield csv_row({"section": f"{kind}.{figure_name}", **goal, "value": _csv_value(value)})
+    at, figures = _positions(section, GOAL_CELLS)
+    key_at = next(index for name, index in figures if name == key)
+    others = [(f"{kind}.{name}", index) for name, index in figures if index != key_at]
+    goal_cells = itemgetter(*at)
+    for row in section.rows():
+        if len(row) != len(section.columns):
+            raise ValueError(f"Section {section.title!r}: a row of {len(row)} cells for {len(section.columns)} columns")
+        goal = [csv_cell(value) for value in goal_cells(row)]
+        yield [kind, *goal, csv_cell(row[key_at])]
+        for name, index in others:
+            yield [name, *goal, csv_cell(row[index])]
 
 
 def _unit_figures(kind: str, section: Section, cells: dict[str, str]) -> Iterator[list]:
     """A sheet of units as one CSV row per figure, `kind.figure`; suppressed (empty) figures are left out."""
-    for row in _named_rows(section):
-        unit = _own_cells(row, cells)
-        for figure_name, value in row.items():
+    (id_at, name_at), figures = _positions(section, cells)
+    figures = [(f"{kind}.{name}", index) for name, index in figures]
+    for row in section.rows():
+        pk, name = csv_cell(row[id_at]), csv_cell(row[name_at])
+        for figure_name, index in figures:
+            value = row[index]
             if value is not None:
-                yield csv_row({"section": f"{kind}.{figure_name}", **unit, "value": value})
+                yield [figure_name, pk, name, *_UNIT_BLANKS, csv_cell(value)]
+
+
+def csv_parts(summary: AlignmentSummary) -> list[Callable[[], Iterable[list]]]:
+    """The CSV's rows after its header, section by section, in sheet order."""
+    return [
+        partial(summary_csv_rows, summary),
+        partial(_goal_figures, "orphaned_goal", orphan_section(summary), "reason"),
+        partial(people_csv_rows, summary),
+        partial(_goal_figures, "stale_goal", stale_section(summary), "last_activity"),
+        partial(_goal_figures, "goal_without_metric", without_metric_section(summary), "progress"),
+        partial(_goal_figures, "goal_at_risk", at_risk_section(summary), "health"),
+        partial(_goal_figures, "alignment_gap", gap_section(summary), "gap"),
+        partial(_goal_figures, "copied_goal", copy_section(summary), "similarity"),
+        partial(_goal_figures, "intent", intent_section(summary), "progress"),
+        partial(_unit_figures, "unit", unit_section(summary), UNIT_CELLS),
+        partial(_unit_figures, "cadence", cadence_section(summary), TEAM_CELLS),
+        partial(_unit_figures, "motivation", motivation_section(summary), MOTIVATION_CELLS),
+    ]
 
 
 def csv_rows(summary: AlignmentSummary) -> Iterator[list]:
-    """Everything in one table, in sheet order: a `section` column says what each row is."""
+    """Everything in one table, in sheet order: a `section` column says what each row is. Text cells come
+    neutralised (`csv_cell`)."""
     yield CSV_HEADER
-    yield from summary_csv_rows(summary)
-    yield from _goal_figures("orphaned_goal", orphan_section(summary), "reason")
-    yield from people_csv_rows(summary)
-    yield from _goal_figures("stale_goal", stale_section(summary), "last_activity")
-    yield from _goal_figures("goal_without_metric", without_metric_section(summary), "progress")
-    yield from _goal_figures("goal_at_risk", at_risk_section(summary), "health")
-    yield from _goal_figures("alignment_gap", gap_section(summary), "gap")
-    yield from _goal_figures("copied_goal", copy_section(summary), "similarity")
-    yield from _goal_figures("intent", intent_section(summary), "progress")
-    yield from _unit_figures("unit", unit_section(summary), UNIT_CELLS)
-    yield from _unit_figures("cadence", cadence_section(summary), TEAM_CELLS)
-    yield from _unit_figures("motivation", motivation_section(summary), MOTIVATION_CELLS)
+    yield from rows_read_ahead(csv_parts(summary))

@@ -11,16 +11,13 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
-from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from rest_framework.renderers import BaseRenderer
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-HEADER_FONT = Font(bold=True)
+from .readahead import read_ahead
+from .workbook import FORMULA_TRIGGERS, Formatted, local_wall_clock, neutral_text, write_workbook
+
+__all__ = ["COLUMN_WIDTH", "CSVRenderer", "Counter", "Formatted", "XLSXRenderer", "ZIPRenderer", "safe_cell"]
+
 COLUMN_WIDTH = {"title": 48, "parent_title": 48, "name": 28, "unit": 28, "team": 28, "owner": 24, "figure": 28}
 # The readable sheets' headers (apps.reports.tables).
 COLUMN_WIDTH |= {"Goal": 48, "Parent goal": 48, "Name": 28, "Unit": 28, "Team": 28, "Owner": 24, "Figure": 40}
@@ -41,22 +38,15 @@ def xlsx_value(value):
     if value is None:
         return None
     if isinstance(value, str):
-        value = safe_cell(value)
-        # Printable text holds none of the control characters (checked in C: most cells stop here).
-        return value if value.isprintable() else ILLEGAL_CHARACTERS_RE.sub("", value)
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return timezone.localtime(value).replace(tzinfo=None)
+        return neutral_text(value)
+    if isinstance(value, datetime):
+        return local_wall_clock(value)
     return value
 
 
-class Formatted:
-    """A cell with its own number format, where a column has none (the figures of the summary sheet: its section
-    says `formatted_cells`)."""
-
-    __slots__ = ("number_format", "value")
-
-    def __init__(self, value, number_format: str):
-        self.value, self.number_format = value, number_format
+def column_width(header: str) -> float:
+    """How wide a column is, by its header: the names and titles wide, the figures as wide as their header."""
+    return COLUMN_WIDTH.get(header, max(10, len(header) + 2))
 
 
 class Counter:
@@ -66,17 +56,27 @@ class Counter:
         self.rows, self.report, self.every = 0, report, every
 
     def tick(self) -> None:
-        self.rows += 1
-        if self.report is not None and self.rows % self.every == 0:
+        self.add(1)
+
+    def add(self, rows: int) -> None:
+        before, self.rows = self.rows, self.rows + rows
+        if self.report is not None and self.rows // self.every > before // self.every:
             self.report(self.rows)
 
 
+def _safe_row(row: list) -> list:
+    # safe_cell inlined: a CSV of a large organisation has ten million cells.
+    return [("'" + cell if cell.__class__ is str and cell.startswith(FORMULA_TRIGGERS) else cell) for cell in row]
+
+
 class CSVRenderer(BaseRenderer):
-    """Rows (lists of cells) as CSV, streamed line by line."""
+    """Rows (lists of cells) as CSV, streamed line by line or written in blocks; text a spreadsheet would run as a
+    formula is neutralised (`safe_cell`) unless the rows say they come `neutralised` already."""
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
+    block_rows = 2000  # rows formatted at a time by write()
 
     def stream(self, rows: Iterable[list], counter: Counter | None = None) -> Iterator[str]:
         buffer = io.StringIO()
@@ -89,25 +89,34 @@ class CSVRenderer(BaseRenderer):
             buffer.seek(0)
             buffer.truncate()
 
-    def write(self, rows: Iterable[list], file, counter: Counter | None = None) -> None:
-        """Into a binary file, as UTF-8, in lines gathered into blocks of about 64 kB."""
-        block: list[str] = []
-        size = 0
-        for line in self.stream(rows, counter):
-            block.append(line)
-            size += len(line)
-            if size >= 65536:
-                file.write("".join(block).encode())
-                block, size = [], 0
-        file.write("".join(block).encode())
+    def write(self, rows: Iterable[list], file, counter: Counter | None = None, neutralised: bool = False) -> None:
+        """Into a binary file, as UTF-8, in blocks of `block_rows` rows formatted at once by the csv module."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        block: list[list] = []
+        for row in rows:
+            block.append(row)
+            if len(block) == self.block_rows:
+                self._write_block(block, writer, buffer, file, counter, neutralised)
+                block = []
+        self._write_block(block, writer, buffer, file, counter, neutralised)
+
+    def _write_block(self, block: list[list], writer, buffer: io.StringIO, file, counter, neutralised: bool) -> None:
+        writer.writerows(block if neutralised else map(_safe_row, block))
+        file.write(buffer.getvalue().encode())
+        buffer.seek(0)
+        buffer.truncate()
+        if counter is not None:
+            counter.add(len(block))
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> str:
         return "".join(self.stream(data or []))
 
 
 class XLSXRenderer(BaseRenderer):
-    """Sections as an Excel workbook, one sheet each with a bold, frozen header row and number formats, written
-    in openpyxl's write-only mode (rows go straight to a temporary file: bounded memory)."""
+    """Sections as an Excel workbook, one sheet each with a bold, frozen header row, column widths and number
+    formats, written by XlsxWriter in constant-memory mode (apps.reports.workbook: rows go straight to a temporary
+    file, bounded memory)."""
 
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     format = "xlsx"
@@ -115,47 +124,9 @@ class XLSXRenderer(BaseRenderer):
     render_style = "binary"
 
     def write(self, sections: Iterable, file, counter: Counter | None = None) -> None:
-        workbook = Workbook(write_only=True)
-        for section in sections:
-            sheet = workbook.create_sheet(title=section.title)
-            self._start(sheet, section.header)
-            formatted = [(index, fmt) for index, fmt in enumerate(section.formats) if fmt is not None]
-            mixed = getattr(section, "formatted_cells", False)
-            for row in section.rows():
-                sheet.append(self._cells(sheet, row, formatted, mixed))
-                if counter is not None:
-                    counter.tick()
-        workbook.save(file)
-
-    def _start(self, sheet, header: list[str]) -> None:
-        # Both must be set before the first row: a write-only sheet writes its head when the first row comes.
-        sheet.freeze_panes = "A2"
-        for index, name in enumerate(header, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTH.get(name, max(10, len(name) + 2))
-        cells = []
-        for name in header:
-            cell = WriteOnlyCell(sheet, value=name)
-            cell.font = HEADER_FONT
-            cells.append(cell)
-        sheet.append(cells)
-
-    def _cells(self, sheet, row: list, formatted: list[tuple[int, str]], mixed: bool = False) -> list:
-        """The row's values; those of the formatted columns (and, in a `mixed` section, the Formatted ones) as cells
-        with a number format."""
-        cells = [xlsx_value(value) for value in row]
-        for index, value in enumerate(cells if mixed else ()):
-            if isinstance(value, Formatted):
-                cells[index] = self._formatted(sheet, xlsx_value(value.value), value.number_format)
-        for index, number_format in formatted:
-            cells[index] = self._formatted(sheet, cells[index], number_format)
-        return cells
-
-    def _formatted(self, sheet, value, number_format: str):
-        if value is None or isinstance(value, str | Cell):
-            return value
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = number_format
-        return cell
+        """Each section's rows are read while the previous sheet is written (apps.reports.readahead)."""
+        tick = counter.tick if counter is not None else None
+        write_workbook(read_ahead(list(sections)), file, column_width, tick)
 
     def spooled(self, sections) -> tempfile.SpooledTemporaryFile:
         """The workbook in a temporary file (in memory while small), rewound for reading."""

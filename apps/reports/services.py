@@ -88,7 +88,7 @@ def _build(job: ExportJob) -> None:
     counter = Counter(report)
     with tempfile.TemporaryFile() as file:
         if job.format == ExportJob.Format.CSV:
-            CSVRenderer().write(export.csv_rows(summary), file, counter)
+            CSVRenderer().write(export.csv_rows(summary), file, counter, neutralised=True)
         elif job.format == ExportJob.Format.ZIP:
             tables.write_zip(sections, file, job.member_name, counter)
         else:
