@@ -3,8 +3,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/goalcascade_bench .venv/bin/python bench/load.py
 
 On the shared organisation of bench/orggen.py (built first if it is not there), it starts a Redis
-of its own on a free port, a Celery worker and gunicorn (3 workers, the timeouts of
-docker-compose.yml) with DEBUG off, then runs Locust headless for a bounded time: 20 people
+of its own on a free port, a Celery worker and gunicorn with docker-compose.yml's own gunicorn options
+(workers, worker class, threads, timeouts: read from its web command, so the two cannot drift apart)
+with DEBUG off, then runs Locust headless for a bounded time: 20 people
 thinking 1–3 s between requests (bench/locustfile.py), then two short saturation runs without
 think time (the home page, the weekly check-in) that give the most requests per second the web
 processes serve. Everything it started is stopped at the end, by process group.
@@ -23,6 +24,7 @@ import json
 import os
 import random
 import secrets
+import shlex
 import signal
 import socket
 import subprocess
@@ -53,7 +55,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--duration", type=int, default=150, help="seconds of the main run (default 150)")
     parser.add_argument("--saturation-users", type=int, default=12, help="people without think time (default 12)")
     parser.add_argument("--saturation-duration", type=int, default=40, help="seconds of each saturation run")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3, as docker-compose.yml)")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: docker-compose.yml's)")
+    parser.add_argument("--worker-class", help="gunicorn worker class, e.g. sync or gthread (default: compose's)")
+    parser.add_argument("--threads", type=int, help="gunicorn threads per worker (default: compose's)")
     parser.add_argument("--quick", action="store_true", help="60 s main run, 20 s saturation runs")
     parser.add_argument("--no-saturation", action="store_true")
     parser.add_argument(
@@ -143,11 +147,54 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+COMPOSE = ROOT / "docker-compose.yml"
+GUNICORN_APP = "goalcascade.wsgi:application"
+# Options of compose's command that are about where it listens and logs, not how it serves: the load test binds to
+# loopback and leaves the access log out (a line per request would be written by the workers being measured).
+NOT_SERVING = {"--bind": 1, "--access-logfile": 1}
+
+
+def compose_gunicorn() -> list[str]:
+    """gunicorn's options in docker-compose.yml's web command (after the app), without --bind and the access log."""
+    import yaml
+
+    command = shlex.split(yaml.safe_load(COMPOSE.read_text())["services"]["web"]["command"])
+    script = command[-1] if command[:2] == ["sh", "-c"] else shlex.join(command)
+    serve = shlex.split(next(part for part in script.split("&&") if GUNICORN_APP in part))
+    words = serve[serve.index(GUNICORN_APP) + 1 :]
+    options, skip = [], 0
+    for word in words:
+        if skip:
+            skip -= 1
+        elif word in NOT_SERVING:
+            skip = NOT_SERVING[word]
+        else:
+            options.append(word)
+    return options
+
+
+def gunicorn_options(workers: int | None = None, worker_class: str | None = None, threads: int | None = None) -> list:
+    """compose's gunicorn options, with any of workers, worker class and threads replaced (a comparison run)."""
+    options = compose_gunicorn()
+    for flag, value in (("--workers", workers), ("--worker-class", worker_class), ("--threads", threads)):
+        if value is None:
+            continue
+        if flag in options:
+            options[options.index(flag) + 1] = str(value)
+        else:
+            options += [flag, str(value)]
+    return options
+
+
+def option(options: list[str], flag: str, default: str) -> str:
+    return options[options.index(flag) + 1] if flag in options else default
+
+
 class Stack:
     """Redis, a Celery worker and gunicorn, each in a process group of its own, stopped by that group's id."""
 
-    def __init__(self, workers: int, logs: Path):
-        self.workers, self.logs, self.processes = workers, logs, []
+    def __init__(self, gunicorn: list[str], logs: Path):
+        self.gunicorn, self.logs, self.processes = gunicorn, logs, []
         self.redis_port, self.web_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.web_port}"
         self.env = {
@@ -167,9 +214,8 @@ class Stack:
         self._spawn("redis", [*redis, "no"])
         worker = [str(VENV_BIN / "celery"), "-A", "goalcascade", "worker", "--concurrency", "2", "--loglevel", "INFO"]
         self._spawn("celery", [*worker, "-n", f"bench-load-{self.web_port}@%h"])
-        gunicorn = [str(VENV_BIN / "gunicorn"), "goalcascade.wsgi:application", "--bind", f"127.0.0.1:{self.web_port}"]
-        timeouts = ["--timeout", "60", "--graceful-timeout", "30", "--max-requests", "2000", "--max-requests-jitter"]
-        self._spawn("gunicorn", [*gunicorn, "--workers", str(self.workers), *timeouts, "200"])
+        gunicorn = [str(VENV_BIN / "gunicorn"), GUNICORN_APP, "--bind", f"127.0.0.1:{self.web_port}", *self.gunicorn]
+        self._spawn("gunicorn", gunicorn)
         self._wait_healthy()
 
     def _spawn(self, name: str, command: list[str]) -> None:
@@ -333,7 +379,7 @@ def markdown(result: dict, raw: str) -> str:
         f"# Load test — {result['date']}",
         "",
         f"{org['people']:,} people, {org['goals']:,} goals, {org['units']:,} units;"
-        f" gunicorn {result['workers']} workers + Celery worker + Redis + PostgreSQL"
+        f" gunicorn {_server(result)} + Celery worker + Redis + PostgreSQL"
         f" on one {result['machine']['cores']}-core machine, Locust on loopback."
         f" Raw data: `{raw}`.",
         "",
@@ -385,6 +431,15 @@ def markdown(result: dict, raw: str) -> str:
     return "\n".join(lines)
 
 
+def _server(result: dict) -> str:
+    """ "3 sync workers" or "3 gthread workers × 4 threads" (older results only say how many workers)."""
+    server = result.get("gunicorn")
+    if not server:
+        return f"{result['workers']} workers"
+    threads = f" × {server['threads']} threads" if server["worker_class"] == "gthread" else ""
+    return f"{server['workers']} {server['worker_class']} workers{threads}"
+
+
 def _row(r: dict) -> str:
     verdict = "pass" if r["pass"] else "**FAIL**"
     return (
@@ -433,7 +488,8 @@ def main(argv: list[str]) -> int:
     facts = machine()
     connection.close()  # the servers hold the connections now
     started = datetime.now()
-    stack = Stack(args.workers, work)
+    gunicorn = gunicorn_options(args.workers, args.worker_class, args.threads)
+    stack = Stack(gunicorn, work)
     runs = {}
     try:
         stack.start()
@@ -459,7 +515,14 @@ def main(argv: list[str]) -> int:
         "organisation": organisation,
         "machine": {**facts, "load_average_end": os.getloadavg()},
         "code": working_tree(),
-        "workers": args.workers,
+        "workers": int(option(gunicorn, "--workers", "1")),
+        "gunicorn": {
+            "options": gunicorn,
+            "workers": int(option(gunicorn, "--workers", "1")),
+            "worker_class": option(gunicorn, "--worker-class", "sync"),
+            "threads": int(option(gunicorn, "--threads", "1")),
+            "as_compose": gunicorn == compose_gunicorn(),
+        },
         "cast": {role: len(people) for role, people in cast.items()},
         "runs": runs,
     }

@@ -131,3 +131,24 @@ def test_the_image_serves_on_the_port_compose_publishes(compose):
     assert "EXPOSE 8000" in dockerfile
     assert compose["services"]["web"]["ports"] == ["8000:8000"]
     assert all(compose["services"][name]["build"] == "." for name in APP_SERVICES)
+
+
+def test_web_serves_with_threaded_workers(compose):
+    """gthread (bench/load.py measured it against sync workers): a slow request holds a thread, not a process."""
+    from bench.load import compose_gunicorn, option
+
+    options = compose_gunicorn()
+    assert option(options, "--worker-class", "sync") == "gthread"
+    assert int(option(options, "--threads", "1")) > 1
+    assert int(option(options, "--workers", "1")) > 1
+
+
+def test_the_load_test_serves_with_composes_gunicorn_options(compose):
+    """bench/load.py reads the web command, so the load test measures the server compose runs (bind and log aside)."""
+    from bench.load import compose_gunicorn
+
+    command = compose["services"]["web"]["command"]
+    options = compose_gunicorn()
+    assert "--bind" not in options and "--access-logfile" not in options
+    assert " ".join(options) in " ".join(command.split())
+    assert {"--workers", "--worker-class", "--threads", "--timeout", "--graceful-timeout"} <= set(options)
