@@ -83,12 +83,35 @@ def visible_goals_q(person, prefix: str = "") -> Q:
     # (any layer but personal), and the published goals of the people in one's chain, by owner. Personal goals are
     # reached through their owner only, never by scanning every personal goal and testing it (the map's 40,000
     # unlinked personal goals at 100,000 people: see docs/benchmarks.md).
+    return own | (published & q(layer__in=CASCADE_LAYERS)) | (published & _owned_in_chain(person, access, prefix))
+
+
+def visible_personal_goals_q(person, prefix: str = "") -> Q:
+    """Of the personal goals, those `person` may see, by owner alone: their own and the published ones of the people
+    in their chain. AND it with visible_goals_q (or use it on personal goals only): an index on the owner serves
+    every arm, where the layer test of visible_goals_q leaves the planner reading every personal goal of the query
+    (the map's count of unlinked personal goals: 40,000 rows read for an employee's 1 at 100,000 people)."""
+    access = access_for(person)
+    if access is None:
+        return Q(pk__in=[])
+    if access.sees_everything:
+        return Q()
+    own = Q(**{f"{prefix}owner_id": person.pk})
+    published = ~Q(**{f"{prefix}status": GoalStatus.DRAFT})
+    if access.role == Role.HR:
+        return own | published
+    return own | (published & _owned_in_chain(person, access, prefix))
+
+
+def _owned_in_chain(person, access, prefix: str) -> Q:
+    """Goals owned by someone in `person`'s chain: their reports (directly or not) and the people of the units they
+    lead, each looked up by owner (see OwnerAmong)."""
     owner = F(f"{prefix}owner_id")
     in_chain = Q(OwnerAmong(owner, org.reports_subquery(person)))
     if access.led_unit_ids:
         in_units = Person.objects.filter(unit_id__in=access.led_unit_ids).values("pk")
         in_chain |= Q(OwnerAmong(owner, Subquery(in_units)))
-    return own | (published & q(layer__in=CASCADE_LAYERS)) | (published & in_chain)
+    return in_chain
 
 
 class OwnerAmong(Func):

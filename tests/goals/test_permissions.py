@@ -185,3 +185,18 @@ def test_a_unit_lead_without_reports_reaches_nested_units(cast):
     worker = PersonFactory(username="worker", unit=deep)
     goal = GoalFactory(layer=Layer.PERSONAL, parent=cast.other_trans, unit=deep, owner=worker, why="x")
     assert permissions.private_fields_visible(fresh(lead), goal)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_personal_goals_filter_agrees_with_the_visible_goals_filter(cast, role):
+    """visible_personal_goals_q (personal goals by owner alone) lists exactly the personal goals visible_goals_q does,
+    also for the lead of a unit who is no one's manager."""
+    lead = PersonFactory(role="employee")
+    cast.ops_team.lead = lead
+    cast.ops_team.save()
+    for viewer in (cast.person(role), lead, cast.leader, cast.hr):
+        viewer = fresh(viewer)
+        personal = Goal.objects.filter(layer=Layer.PERSONAL)
+        expected = set(permissions.visible_goals(viewer, personal).values_list("pk", flat=True))
+        by_owner = set(personal.filter(permissions.visible_personal_goals_q(viewer)).values_list("pk", flat=True))
+        assert by_owner == expected, viewer.username
