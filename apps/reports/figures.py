@@ -54,6 +54,11 @@ class Figures:
     copies: int = 0  # copied, not translated
     cascade_goals: int = 0  # active translational and operational goals: the layers a proposal can become
     from_proposals: int = 0  # ... that came from an accepted proposal (catchball)
+    # Goals in use (not archived, whatever their status) per layer: the report's "goals per layer".
+    goals_intent: int = 0
+    goals_translational: int = 0
+    goals_operational: int = 0
+    goals_personal: int = 0
     # The raw motivation counts (motivation_people, motivation_<value>_goals, motivation_<value>_people): their names
     # follow Motivation.values, and they are only shown through `motivation` and `motivation_people`, which hold
     # back groups smaller than MIN_GROUP_SIZE.
@@ -81,6 +86,10 @@ class Figures:
     def coverage(self) -> float | None:
         """The share of people whose active goals reach a published intent."""
         return self.aligned / self.headcount if self.headcount else None
+
+    @property
+    def goals_per_layer(self) -> dict[str, int]:
+        return {layer: getattr(self, f"goals_{layer}") for layer in Layer.values}
 
     @property
     def proposal_share(self) -> float | None:
@@ -156,20 +165,23 @@ def people_counts(scope: Scope) -> dict[int | None, Counter]:
 
 
 def goal_counts(scope: Scope) -> dict[int | None, Counter]:
-    """Per unit, among active goals: orphaned, without a metric, stale, at risk, off track, with an alignment gap,
-    copied from the parent; translational and operational, and of those the ones that came from an accepted proposal."""
-    goals = scope.active_goals().annotate(health=health_expression(scope.cycles, scope.today))
-    cascade = Q(layer__in=(Layer.TRANSLATIONAL, Layer.OPERATIONAL))
+    """Per unit, goals in use per layer and, among active goals: orphaned, without a metric, stale, at risk, off track,
+    with an alignment gap, copied from the parent; translational and operational, and of those the ones that came from
+    an accepted proposal. One pass over the unit's goals."""
+    goals = scope.live_goals().annotate(health=health_expression(scope.cycles, scope.today))
+    active = Q(status=GoalStatus.ACTIVE)
+    cascade = active & Q(layer__in=(Layer.TRANSLATIONAL, Layer.OPERATIONAL))
     return _grouped(
         goals,
         "unit_id",
-        orphaned=Count("pk", filter=orphaned_q()),
-        without_metric=Count("pk", filter=without_metric_q()),
-        stale=Count("pk", filter=stale_q(scope.cycles, scope.today)),
-        at_risk=Count("pk", filter=Q(health=Health.AT_RISK)),
-        off_track=Count("pk", filter=Q(health=Health.OFF_TRACK)),
-        gaps=Count("pk", filter=gap_q(gap_threshold())),
-        copies=Count("pk", filter=Q(copy_score__gte=COPY_THRESHOLD)),  # the stored score (apps.reports.copies)
+        **{f"goals_{layer}": Count("pk", filter=Q(layer=layer)) for layer in Layer.values},
+        orphaned=Count("pk", filter=active & orphaned_q()),
+        without_metric=Count("pk", filter=active & without_metric_q()),
+        stale=Count("pk", filter=active & stale_q(scope.cycles, scope.today)),
+        at_risk=Count("pk", filter=active & Q(health=Health.AT_RISK)),
+        off_track=Count("pk", filter=active & Q(health=Health.OFF_TRACK)),
+        gaps=Count("pk", filter=active & gap_q(gap_threshold())),
+        copies=Count("pk", filter=active & Q(copy_score__gte=COPY_THRESHOLD)),  # the stored score (apps.reports.copies)
         cascade_goals=Count("pk", filter=cascade),
         # A goal is set on a proposal only when it is accepted (apps.proposals): one proposal per goal at most.
         from_proposals=Count("pk", filter=cascade & Q(proposal__isnull=False)),
@@ -200,6 +212,16 @@ def merge(*tables: dict[int | None, Counter]) -> dict[int | None, Counter]:
     return merged
 
 
+def rolled_counts(units: list[tuple[int, int | None]], direct: Mapping[int | None, Counter]) -> dict[int, Counter]:
+    """Each unit's counts plus those of every unit under it, for `units` as (id, parent id) in tree order: one pass,
+    deepest first (in nested-set order a unit comes before everything under it)."""
+    totals = {pk: Counter(direct.get(pk, ())) for pk, _ in units}
+    for pk, parent_id in reversed(units):
+        if parent_id in totals:
+            totals[parent_id].update(totals[pk])
+    return totals
+
+
 def rolled_up(units: list[Unit], direct: dict[int | None, Counter]) -> dict[int, Figures]:
     """Each unit's figures plus those of every unit under it: one pass over the units, deepest first
     (in nested-set order a unit comes before everything under it)."""
@@ -224,23 +246,31 @@ def hidden_motivation(units: list[Unit], direct: dict[int | None, Counter]) -> t
     A figure shows only when it rests on MIN_GROUP_SIZE people or more and so does its difference from every
     figure shown above it (an enclosing unit, or the total): subtracting one shown figure from another never
     singles out fewer than five people's answers."""
-    rolled, total = rolled_up(units, direct), scope_total(direct)
-    parent_of = {unit.pk: unit.parent_id for unit in units}
+    rolled = rolled_counts([(unit.pk, unit.parent_id) for unit in units], direct)
+    return hidden_from_rolled([(unit.pk, unit.parent_id) for unit in units], rolled, scope_total(direct))
+
+
+def hidden_from_rolled(
+    units: list[tuple[int, int | None]], rolled: Mapping[int, Counter], total: Figures
+) -> tuple[set[str], dict[int, set[str]]]:
+    """hidden_motivation from rolled-up counts (apps.reports.stored keeps them): `units` as (id, parent id) in tree
+    order, each preceded by every unit above it, `rolled` their counts and `total` the whole organisation's."""
+    parent_of = dict(units)
     hidden_total: set[str] = set()
-    hidden: dict[int, set[str]] = {unit.pk: set() for unit in units}
+    hidden: dict[int, set[str]] = {pk: set() for pk, _ in units}
     for key in ("people", *Motivation.values):
         name = "motivation_people" if key == "people" else f"motivation_{key}_people"
         above_all = [total.motivation_counts[name]] if total.motivation_counts[name] >= MIN_GROUP_SIZE else []
         if not above_all:
             hidden_total.add(key)
         shown: dict[int, int] = {}
-        for unit in units:
-            count = rolled[unit.pk].motivation_counts[name]
-            above = above_all + [shown[pk] for pk in _ancestor_ids(unit.pk, parent_of) if pk in shown]
+        for unit_id, _ in units:
+            count = rolled[unit_id][name]
+            above = above_all + [shown[pk] for pk in _ancestor_ids(unit_id, parent_of) if pk in shown]
             if count >= MIN_GROUP_SIZE and all(m == count or m - count >= MIN_GROUP_SIZE for m in above):
-                shown[unit.pk] = count
+                shown[unit_id] = count
             else:
-                hidden[unit.pk].add(key)
+                hidden[unit_id].add(key)
     return hidden_total, hidden
 
 

@@ -78,9 +78,9 @@ class FigureScope(models.Model):
 
 
 class UnitFigures(models.Model):
-    """One unit's own figures (not rolled up the unit tree) in one scope: the counts apps.reports.figures takes per
-    unit, as {name: count} without the zeros. A unit's report rolls them up when it is read; the row without a unit
-    holds the active people who have none."""
+    """One unit's own figures in one scope — the counts apps.reports.figures takes per unit, as {name: count} without
+    the zeros — and the same rolled up the unit tree (`rolled`). The row without a unit holds the active people who
+    have none."""
 
     scope = models.ForeignKey(FigureScope, on_delete=models.CASCADE, related_name="rows")
     unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -88,6 +88,10 @@ class UnitFigures(models.Model):
     # The unit's check-in cadence (apps.reports.cadence): [check-ins, median days, active goals, mean progress], null
     # for a unit with neither check-ins nor active goals.
     cadence = models.JSONField(null=True, blank=True)
+    # The unit's figures rolled up the unit tree (its own and those of every unit under it), without the zeros: kept
+    # with `counts` (a refresh adds each changed unit's difference to it and to every unit above), so that a report
+    # reads the rows it shows instead of rolling up the whole organisation. Every unit has a row.
+    rolled = models.JSONField(default=dict)
 
     class Meta:
         constraints = [

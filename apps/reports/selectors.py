@@ -23,12 +23,13 @@ Definitions (where the issue left them open):
 - copied: apps.goals.similarity's rule (apps.reports.copies).
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -38,7 +39,7 @@ from apps.goals.similarity import COPY_THRESHOLD
 from apps.org.models import Person, Unit
 
 from . import figures, stored
-from .cadence import TeamCadence, teams_of
+from .cadence import TeamCadence
 from .copies import CopyScan, copy_scan, first_copies
 from .rules import (
     OrphanReason,
@@ -64,19 +65,54 @@ class UnitRow:
     figures: figures.Figures
 
 
+@dataclass(frozen=True)
+class UnitPick:
+    """Which units' figures a report holds: every unit of its scope (an export; the default), or those down to
+    `max_level` (absolute), and/or the first `limit` in tree order. Reading only those keeps a report's cost the same
+    whatever the size of the organisation; `AlignmentSummary.unit_count` always says how many units the scope has."""
+
+    max_level: int | None = None
+    limit: int | None = None
+
+    @property
+    def every(self) -> bool:
+        return self.max_level is None and self.limit is None
+
+
+EVERY_UNIT = UnitPick()
+
+
 @dataclass
 class AlignmentSummary:
     scope: Scope
     stale_after_days: int
     gap_threshold: float
-    goals_per_layer: dict[str, int]
     totals: figures.Figures
     units: list[UnitRow]
+    unit_count: int
     intents: list[Goal]
-    cadence: list[TeamCadence]
     copies: CopyScan
+    table: stored.Table
     copy_threshold: float = COPY_THRESHOLD
     motivation: dict[str, int | None] = field(default_factory=dict)
+
+    @property
+    def goals_per_layer(self) -> dict[str, int]:
+        return self.totals.goals_per_layer
+
+    @cached_property
+    def cadence(self) -> list[TeamCadence]:
+        """Every team's check-in cadence in the scope, in tree order (an export's)."""
+        return self.teams(limit=None)
+
+    @cached_property
+    def team_count(self) -> int:
+        return self.table.team_count(self.scope.unit)
+
+    def teams(self, limit: int | None, slowest: bool = False) -> list[TeamCadence]:
+        """The first `limit` teams with a cadence in tree order, or the slowest first (the longest median gap
+        between check-ins; teams without one last)."""
+        return [TeamCadence(unit, *team) for unit, team in self.table.teams(self.scope.unit, limit, slowest)]
 
     @property
     def cycle_ids(self) -> list[int]:
@@ -126,6 +162,27 @@ class AlignmentSummary:
     def people_without_goals_count(self) -> int:
         return self.totals.headcount - self.totals.with_goal
 
+    def list_count(self, name: str) -> int:
+        """How many rows one of the lists holds, from the stored figures."""
+        totals = self.totals
+        return {
+            "orphaned_goals": totals.orphaned,
+            "people_without_goals": self.people_without_goals_count,
+            "stale_goals": totals.stale,
+            "goals_without_metric": totals.without_metric,
+            "goals_at_risk": totals.at_risk + totals.off_track,
+            "alignment_gaps": totals.gaps,
+        }[name]
+
+    def first_rows(self, name: str, limit: int) -> list:
+        """The first `limit` rows of one of the lists (`orphaned_goals`, `stale_goals`…), for a page or the API: a list
+        the stored figures say is empty costs no query, and each list is read in an index's order and cut."""
+        if not limit or not self.list_count(name):
+            return []
+        if name == "goals_at_risk":
+            return first_at_risk(self.scope, limit, self.totals)
+        return list(getattr(self, name)[:limit])
+
 
 def _rows(queryset: QuerySet[Goal]) -> QuerySet[Goal]:
     return queryset.select_related("owner", "unit", "cycle")
@@ -136,11 +193,6 @@ def _sorted_rows(queryset: QuerySet[Goal]) -> QuerySet[Goal]:
     shown ones' owners, units and cycles read after (three small queries) — joining them before the sort cost 75% of
     the time at 100,000 people (bench/report_stored.py)."""
     return queryset.prefetch_related("owner", "unit", "cycle")
-
-
-def goals_per_layer(scope: Scope) -> dict[str, int]:
-    counts = dict(scope.live_goals().order_by().values_list("layer").annotate(n=Count("pk")))
-    return {layer: counts.get(layer, 0) for layer in Layer.values}
 
 
 def orphaned_goals(scope: Scope) -> QuerySet[Goal]:
@@ -177,6 +229,41 @@ def goals_at_risk(scope: Scope) -> QuerySet[Goal]:
     )
 
 
+def first_at_risk(scope: Scope, limit: int, totals: figures.Figures) -> list[Goal]:
+    """goals_at_risk's first `limit` rows, in its order (off track by progress, then at risk by progress): for the
+    whole organisation read along the progress index instead of sorting every active goal — the same rows as slicing
+    it."""
+    if scope.unit is not None:  # a part of the organisation: sorting its goals costs less than walking the index
+        return list(goals_at_risk(scope)[:limit])
+    goals = scope.active_goals().annotate(health=health_expression(scope.cycles, scope.today))
+    picked: list[int] = []
+    for health, count in ((Health.OFF_TRACK, totals.off_track), (Health.AT_RISK, totals.at_risk)):
+        if count and len(picked) < limit:
+            picked += _walk_by_progress(goals, health, min(limit - len(picked), count))
+    found = _sorted_rows(goals.filter(pk__in=picked)).in_bulk()
+    return [found[pk] for pk in picked if pk in found]
+
+
+WALK = 500
+
+
+def _walk_by_progress(goals: QuerySet[Goal], health: str, wanted: int) -> list[int]:
+    """The ids of the first `wanted` goals of `health`, least progress first, read in chunks along the progress index
+    (a filter on the health expression would make the planner sort them all: it cannot estimate how many match)."""
+    ids: list[int] = []
+    after = None
+    while len(ids) < wanted:
+        chunk = goals
+        if after is not None:
+            chunk = goals.filter(Q(progress__gt=after[0]) | Q(progress=after[0], pk__gt=after[1]))
+        rows = list(chunk.order_by("progress", "pk").values_list("pk", "progress", "health")[:WALK])
+        ids += [pk for pk, _, goal_health in rows if goal_health == health]
+        if len(rows) < WALK:
+            break
+        after = (rows[-1][1], rows[-1][0])  # (progress, id) of the last one read
+    return ids[:wanted]
+
+
 def alignment_gaps(scope: Scope, threshold: float) -> QuerySet[Goal]:
     """Active goals whose measured and rolled-up progress differ by more than `threshold`, the widest gap first."""
     goals = scope.active_goals().filter(gap_q(threshold))
@@ -191,47 +278,61 @@ def published_intents(scope: Scope) -> list[Goal]:
     return list(_rows(intents).order_by("cycle__start", "title", "pk"))
 
 
-def unit_rows(scope: Scope, units: list[Unit], whole: figures.Direct) -> tuple[figures.Figures, list[UnitRow]]:
-    """The scope's totals and each unit's figures rolled up the unit tree, from `whole`, the stored figures of every
-    unit (apps.reports.stored; one query more for a unit's report, whose motivation figures are held back as the
-    whole organisation's are)."""
-    direct = whole if scope.unit is None else {unit.pk: whole[unit.pk] for unit in units if unit.pk in whole}
-    rolled = figures.rolled_up(units, direct)
-    total = figures.scope_total(direct)
-    _hold_back_motivation(scope, units, whole, total, rolled)
-    return total, [UnitRow(unit, rolled[unit.pk]) for unit in units]
-
-
-def _hold_back_motivation(scope: Scope, units: list[Unit], whole, total: figures.Figures, rolled: dict) -> None:
-    """Decide over the whole organisation (`whole`: every unit's own figures), whatever part of it this report shows,
-    so that no two reports can be subtracted either."""
-    if scope.unit is not None:
-        units = list(Unit.objects.order_by("tree_id", "lft").only("pk", "parent_id", "tree_id", "lft"))
-    hidden_total, hidden = figures.hidden_motivation(units, whole)
-    total.motivation_hidden = hidden_total if scope.unit is None else hidden.get(scope.unit.pk, set())
-    for pk, unit_figures in rolled.items():
-        unit_figures.motivation_hidden = hidden.get(pk, set())
+def unit_rows(scope: Scope, table: stored.Table, pick: UnitPick) -> tuple[figures.Figures, list[UnitRow], int]:
+    """The scope's totals, the picked units' figures rolled up the unit tree and how many units the scope has: read
+    from the stored rows of those units and of every unit above them (the motivation figures are held back over the
+    whole organisation, so that no two reports can be subtracted either)."""
+    scope_units = scope.units()
+    picked = scope_units if pick.max_level is None else scope_units.filter(level__lte=pick.max_level)
+    units = list(picked[: pick.limit] if pick.limit is not None else picked)
+    unit_count = len(units) if pick.every else scope_units.count()
+    # The scope's unit and every unit above it (their figures decide what motivation a unit under them may show).
+    above = [*scope.unit.get_ancestors(), scope.unit] if scope.unit is not None else []
+    roots = list(Unit.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+    rows = table.rows(None if pick.every and scope.unit is None else [*roots, None, *(u.pk for u in above + units)])
+    empty = stored.Row(Counter(), Counter())
+    rolled = {pk: row.rolled for pk, row in rows.items()}
+    whole = figures.Figures.from_counts(sum((rolled.get(pk, Counter()) for pk in [*roots, None]), Counter()))
+    # Each unit after every unit above it: the units above the scope's, then the scope's own in tree order.
+    lineage = {unit.pk for unit in above}
+    chain = [(unit.pk, unit.parent_id) for unit in above + [u for u in units if u.pk not in lineage]]
+    hidden_total, hidden = figures.hidden_from_rolled(chain, {pk: rolled.get(pk, Counter()) for pk, _ in chain}, whole)
+    if scope.unit is None:
+        total = whole
+        total.motivation_hidden = hidden_total
+    else:
+        total = figures.Figures.from_counts(rows.get(scope.unit.pk, empty).rolled)
+        total.motivation_hidden = hidden.get(scope.unit.pk, set())
+    result = []
+    for unit in units:
+        unit_figures = figures.Figures.from_counts(rows.get(unit.pk, empty).rolled)
+        unit_figures.motivation_hidden = hidden.get(unit.pk, set())
+        result.append(UnitRow(unit, unit_figures))
+    return total, result, unit_count
 
 
 def alignment_summary(
-    cycle: Cycle | None = None, today: date | None = None, unit: Unit | None = None, shown: int | None = 50
+    cycle: Cycle | None = None,
+    today: date | None = None,
+    unit: Unit | None = None,
+    shown: int | None = 50,
+    units: UnitPick = EVERY_UNIT,
 ) -> AlignmentSummary:
     """The report for `cycle` (default: the active cycles) and `unit` (default: the whole organisation); `shown`
-    is how many copied goals to keep for display (the others are only counted), None for all (an export)."""
+    is how many copied goals to keep for display (the others are only counted), None for all (an export); `units`
+    which units' figures to hold (default: every one, as an export needs)."""
     scope = Scope.build(cycle=cycle, today=today or timezone.localdate(), unit=unit)
-    units = list(scope.units())
-    copies = copy_scan(scope, shown)
-    whole, teams = stored.organisation(scope)  # two queries
-    totals, rows = unit_rows(scope, units, whole)
+    table = stored.organisation(scope)
+    totals, rows, unit_count = unit_rows(scope, table, units)
     return AlignmentSummary(
         scope=scope,
         stale_after_days=settings.STALE_AFTER_DAYS,
         gap_threshold=gap_threshold(),
-        goals_per_layer=goals_per_layer(scope),
         totals=totals,
         units=rows,
+        unit_count=unit_count,
         intents=published_intents(scope),
-        cadence=teams_of(units, teams),
-        copies=copies,
+        copies=copy_scan(scope, shown),
+        table=table,
         motivation=totals.motivation,
     )

@@ -6,13 +6,18 @@ organisation — and its check-in cadence (apps.reports.cadence: a team's own, n
 org-wide or for a unit, reads the scope's rows and rolls them up the unit tree (as it did with the counts it took
 itself), and the motivation figures are held back over the whole organisation from the same rows.
 
+What a report reads: the rows of the units it shows (and of the units above them, for the motivation figures held
+back), each with its own figures and the same rolled up the unit tree (`UnitFigures.rolled`), so that a report costs
+the same whatever the size of the organisation: it never rolls up, nor counts, the whole of it.
+
 How they stay current:
 - the rollup job (apps.goals.dirty.drain) tells, in its transaction, which goals it recomputed
   (apps.goals.signals.goals_rolled_up): their units and their owners' units — and those of every goal above them,
   whose progress, health or freshness moved — are counted again in every stored scope holding their cycles;
 - writes whose effect the rollup's path does not show (a goal moved to another unit, owner or cycle, a new title,
   a subtree moved into another cascade, an intent published or set back to draft) record the units and cycles they
-  touch in an outbox (PendingFigures, apps.reports.receivers) that the same drain consumes;
+  touch in an outbox (PendingFigures, apps.reports.receivers) that the same drain consumes; a refresh counts the
+  touched units again and adds each one's difference to its rolled figures and to those of every unit above it;
 - time passes (staleness, health against the elapsed share of a cycle) and people come and go: a nightly full pass
   (`manage.py refresh_report_figures`, the beat entry `nightly-report-figures`) counts every stored scope again for
   the new day, and repairs whatever drifted. A scope stored on an earlier day is never read: it is counted again
@@ -22,20 +27,24 @@ How they stay current:
 import logging
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, FloatField, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from apps.cycles.models import Cycle
 from apps.goals.models import Goal, GoalLink
 from apps.goals.selectors import upward_sql
+from apps.org.models import Unit
 
 from . import cadence, figures
 from .models import FigureScope, PendingFigures, UnitFigures
-from .scope import Scope, cycles_in_scope
+from .scope import Scope, cycles_in_scope, in_unit_subtree_q
 
 logger = logging.getLogger(__name__)
 Direct = dict[int | None, Counter]
@@ -60,37 +69,122 @@ def compute_cadence(scope: Scope) -> Cadence:
     return {pk: [*medians.get(pk, (0, None)), *progress.get(pk, (0, None))] for pk in medians.keys() | progress.keys()}
 
 
-def read(cycle_ids: list[int], day: date) -> tuple[Direct, Cadence] | None:
+@dataclass
+class Row:
+    """One unit's stored figures in a scope: its own counts, the same rolled up the unit tree, and its cadence."""
+
+    direct: Counter
+    rolled: Counter
+    cadence: list | None = None
+
+
+class Table:
+    """The figures of one scope, per unit: the stored rows, read as a report needs them, or (a report of another day,
+    never stored) counted in memory."""
+
+    def __init__(self, stored_pk: int | None = None, memory: dict[int | None, Row] | None = None):
+        self.stored_pk, self.memory = stored_pk, memory
+
+    def rows(self, unit_ids: Iterable[int | None] | None = None) -> dict[int | None, Row]:
+        """The rows of `unit_ids` (None among them: the people without a unit), every row without them."""
+        if self.memory is not None:
+            if unit_ids is None:
+                return dict(self.memory)
+            return {pk: self.memory[pk] for pk in unit_ids if pk in self.memory}
+        rows = UnitFigures.objects.filter(scope_id=self.stored_pk)
+        if unit_ids is not None:
+            ids = set(unit_ids)
+            wanted = Q(unit_id__in=sorted(pk for pk in ids if pk is not None))
+            rows = rows.filter(wanted | Q(unit__isnull=True) if None in ids else wanted)
+        found = rows.values_list("unit_id", "counts", "rolled", "cadence")
+        return {pk: Row(Counter(counts), Counter(rolled), team) for pk, counts, rolled, team in found}
+
+    def cadences(self, units: Iterable[int] | None = None) -> dict[int, list]:
+        """The cadence of `units` (every unit's without them) that have one."""
+        if self.memory is not None:
+            wanted = None if units is None else set(units)
+            return {
+                pk: row.cadence
+                for pk, row in self.memory.items()
+                if row.cadence is not None and (wanted is None or pk in wanted)
+            }
+        rows = UnitFigures.objects.filter(scope_id=self.stored_pk, cadence__isnull=False)
+        if units is not None:
+            rows = rows.filter(unit_id__in=units)
+        return dict(rows.values_list("unit_id", "cadence").iterator(chunk_size=BATCH))
+
+    def team_count(self, unit: Unit | None) -> int:
+        """How many units of `unit`'s subtree (the whole organisation without one) have a cadence."""
+        if self.memory is not None:
+            return len(self._memory_teams(unit))
+        return self._team_rows(unit).count()
+
+    def teams(self, unit: Unit | None, limit: int | None, slowest: bool = False) -> list[tuple[Unit, list]]:
+        """The first `limit` units of `unit`'s subtree with a cadence, in tree order or the slowest first (the
+        longest median days between check-ins; those without a median last, then in tree order)."""
+        if self.memory is not None:
+            teams = self._memory_teams(unit)
+            if slowest:
+                teams.sort(key=lambda team: (team[1][1] is None, -(team[1][1] or 0)))
+            return teams[:limit]
+        order = [F("unit__tree_id"), F("unit__lft")]
+        if slowest:
+            # The median as a number (JSON null: SQL NULL, last), whatever the database's JSON ordering.
+            order.insert(0, Cast(KT("cadence__1"), FloatField()).desc(nulls_last=True))
+        rows = self._team_rows(unit).select_related("unit").order_by(*order)
+        return [(row.unit, row.cadence) for row in (rows[:limit] if limit is not None else rows.iterator(BATCH))]
+
+    def _team_rows(self, unit: Unit | None):
+        return UnitFigures.objects.filter(in_unit_subtree_q(unit), scope_id=self.stored_pk, cadence__isnull=False)
+
+    def _memory_teams(self, unit: Unit | None) -> list[tuple[Unit, list]]:
+        units = Unit.objects.filter(in_unit_subtree_q(unit, prefix="")).order_by("tree_id", "lft")
+        return [
+            (u, self.memory[u.pk].cadence)
+            for u in units
+            if u.pk in self.memory and self.memory[u.pk].cadence is not None
+        ]
+
+
+def read(cycle_ids: list[int], day: date) -> Table | None:
     """The stored figures of these cycles on `day`, None when they are not stored (or are of another day)."""
     stored = FigureScope.objects.filter(key=scope_key(cycle_ids), day=day).values_list("pk", flat=True).first()
-    if stored is None:
-        return None
-    direct, teams = {}, {}
-    rows = UnitFigures.objects.filter(scope_id=stored).values_list("unit_id", "counts", "cadence")
-    for unit_id, counts, team in rows.iterator(chunk_size=BATCH):
-        if counts:
-            direct[unit_id] = Counter(counts)
-        if team is not None:
-            teams[unit_id] = team
-    return direct, teams
+    return None if stored is None else Table(stored_pk=stored)
 
 
-def organisation(scope: Scope) -> tuple[Direct, Cadence]:
-    """The whole organisation's figures and cadence per unit in the scope's cycles: stored ones, else counted — and
-    stored when the report is of today (a report of another day is counted, never stored)."""
+def organisation(scope: Scope) -> Table:
+    """The whole organisation's figures per unit in the scope's cycles: stored ones, else counted — and stored when
+    the report is of today (a report of another day is counted, never stored)."""
     found = read(scope.cycle_ids, scope.today)
     if found is not None:
         return found
     whole = replace(scope, unit=None, only_units=None)
-    direct, teams = compute(whole), compute_cadence(whole)
+    rows = build_rows(compute(whole), compute_cadence(whole))
     if scope.today == timezone.localdate():
-        store(whole, direct, teams)
-    return direct, teams
+        stored_pk = store_rows(whole, rows)
+        if stored_pk is not None:
+            return Table(stored_pk=stored_pk)
+    return Table(memory=rows)
+
+
+def build_rows(direct: Direct, teams: Cadence) -> dict[int | None, Row]:
+    """A row for every unit (and for the people without one, when there are any): own figures, rolled up, cadence."""
+    units = list(Unit.objects.order_by("tree_id", "lft").values_list("pk", "parent_id"))
+    rolled = figures.rolled_counts(units, direct)
+    rows = {pk: Row(+Counter(direct.get(pk, ())), +rolled[pk], teams.get(pk)) for pk, _ in units}
+    if None in direct:
+        rows[None] = Row(+Counter(direct[None]), +Counter(direct[None]))
+    return rows
 
 
 def store(scope: Scope, direct: Direct, teams: Cadence) -> None:
-    """Replace the stored figures of the scope's cycles with `direct` (every unit's), as of the scope's day. Two first
-    reports at once store one copy: the second keeps what it counted and stores nothing."""
+    """Replace the stored figures of the scope's cycles with `direct` (every unit's), as of the scope's day."""
+    store_rows(scope, build_rows(direct, teams))
+
+
+def store_rows(scope: Scope, rows: dict[int | None, Row]) -> int | None:
+    """Replace the stored figures of the scope's cycles with `rows`, as of the scope's day; the stored scope's id.
+    Two first reports at once store one copy: the second keeps what it counted and stores nothing (None)."""
     try:
         with transaction.atomic():
             stored, _ = FigureScope.objects.update_or_create(
@@ -98,17 +192,17 @@ def store(scope: Scope, direct: Direct, teams: Cadence) -> None:
                 defaults={"cycle_ids": scope.cycle_ids, "day": scope.today, "refreshed_at": timezone.now()},
             )
             stored.rows.all().delete()
-            _insert(stored, direct, teams)
+            UnitFigures.objects.bulk_create(
+                [
+                    UnitFigures(scope=stored, unit_id=pk, counts=row.direct, rolled=row.rolled, cadence=row.cadence)
+                    for pk, row in rows.items()
+                ],
+                batch_size=BATCH,
+            )
+            return stored.pk
     except IntegrityError:
         logger.info("Report figures of cycles %s were stored meanwhile", scope_key(scope.cycle_ids))
-
-
-def _insert(stored: FigureScope, direct: Direct, teams: Cadence) -> None:
-    rows = [
-        UnitFigures(scope=stored, unit_id=unit_id, counts=dict(direct.get(unit_id, {})), cadence=teams.get(unit_id))
-        for unit_id in direct.keys() | teams.keys()
-    ]
-    UnitFigures.objects.bulk_create(rows, batch_size=BATCH)
+        return None
 
 
 # --- Keeping them current -------------------------------------------------------------------------
@@ -163,12 +257,66 @@ def refresh_units(units: set[int | None], cycles: set[int], today: date | None =
 
 
 def _refresh(stored: FigureScope, scope: Scope) -> None:
+    """Count the scope's units again, and add each one's difference to its rolled figures and to those of every unit
+    above it (the unit tree has not changed since the scope was stored: a change to it forgets every scope)."""
     with transaction.atomic():
         FigureScope.objects.select_for_update().filter(pk=stored.pk).exists()  # one refresh of a scope at a time
         direct, teams = compute(scope), compute_cadence(scope)
-        stored.rows.filter(scope.only_q("unit_id")).delete()
-        _insert(stored, direct, teams)
+        above = _units_above(scope.only_units)
+        rows = {row.unit_id: row for row in stored.rows.filter(unit_id__in=set(above) | set(_chain(above)))}
+        if None in scope.only_units:
+            rows.update({row.unit_id: row for row in stored.rows.filter(unit__isnull=True)})
+        if any(pk not in rows for pk in _chain(above)):  # a unit the stored scope does not know: count it all again
+            whole = replace(scope, only_units=None)
+            store(whole, compute(whole), compute_cadence(whole))
+            return
+        for unit_id in scope.only_units:
+            if unit_id is not None and unit_id not in above:
+                continue  # a unit deleted meanwhile
+            new = +Counter(direct.get(unit_id, ()))
+            row = rows.get(unit_id)
+            if row is None:  # people without a unit, none before
+                row = rows[None] = UnitFigures(scope=stored, unit=None, counts={}, rolled={})
+            difference = _difference(new, row.counts)
+            for pk in above.get(unit_id, [None]):
+                # Counter addition adds negative differences too, and drops what falls to zero.
+                rows[pk].rolled = dict(Counter(rows[pk].rolled) + difference)
+            row.counts, row.cadence = dict(new), teams.get(unit_id)
+        kept = [row for row in rows.values() if row.pk is not None]
+        UnitFigures.objects.bulk_create([row for row in rows.values() if row.pk is None])
+        UnitFigures.objects.bulk_update(kept, ["counts", "rolled", "cadence"])
         FigureScope.objects.filter(pk=stored.pk).update(refreshed_at=timezone.now())
+
+
+def _units_above(unit_ids: frozenset[int | None]) -> dict[int, list[int]]:
+    """Each unit of `unit_ids` (that still exists) with itself and every unit above it: two queries."""
+    ids = sorted(pk for pk in unit_ids if pk is not None)
+    if not ids:
+        return {}
+    units = list(Unit.objects.filter(pk__in=ids).values_list("pk", "tree_id", "lft", "rght"))
+    if not units:
+        return {}
+    around = Q()
+    for _, tree_id, lft, rght in units:
+        around |= Q(tree_id=tree_id, lft__lte=lft, rght__gte=rght)
+    chain = list(Unit.objects.filter(around).values_list("pk", "tree_id", "lft", "rght"))
+    return {
+        pk: [a for a, t, left, right in chain if t == tree_id and left <= lft and right >= rght]
+        for pk, tree_id, lft, rght in units
+    }
+
+
+def _chain(above: dict[int, list[int]]) -> set[int]:
+    return {pk for chain in above.values() for pk in chain}
+
+
+def _difference(new: Counter, old: dict) -> Counter:
+    """new − old, name by name, negative differences kept (a Counter's own subtraction drops them)."""
+    difference = Counter()
+    for name in new.keys() | old.keys():
+        if value := new.get(name, 0) - old.get(name, 0):
+            difference[name] = value
+    return difference
 
 
 def refresh_all(today: date | None = None) -> int:

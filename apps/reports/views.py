@@ -18,7 +18,7 @@ from .forms import ExportForm, ReportFilterForm
 from .models import ExportJob
 from .rules import health_expression, orphaned_q, stale_q, without_metric_q
 from .scope import Scope
-from .selectors import AlignmentSummary, alignment_summary
+from .selectors import AlignmentSummary, UnitPick, alignment_summary
 from .tables import SECTION_TITLES
 
 SHOWN = 50  # rows per list on a page; the exports hold every row
@@ -43,7 +43,6 @@ def _query(cycle, unit=None, **extra) -> str:
 
 def _report_context(summary: AlignmentSummary, cycle, unit=None) -> dict:
     totals = summary.totals
-    cadence = sorted(summary.cadence, key=lambda team: (team.median_days is None, -(team.median_days or 0)))
     return {
         "summary": summary,
         "totals": totals,
@@ -52,13 +51,13 @@ def _report_context(summary: AlignmentSummary, cycle, unit=None) -> dict:
         "coverage": _percent(totals.with_goal, totals.headcount),
         "aligned_coverage": _percent(totals.aligned, totals.headcount),
         "people_without_goals": summary.people_without_goals_count,
-        "orphaned": list(summary.orphaned_goals[:SHOWN]),
-        "stale": list(summary.stale_goals[:SHOWN]),
-        "without_metric": list(summary.goals_without_metric[:SHOWN]),
-        "at_risk": list(summary.goals_at_risk[:SHOWN]),
-        "gaps": list(summary.alignment_gaps[:SHOWN]),
+        "orphaned": summary.first_rows("orphaned_goals", SHOWN),
+        "stale": summary.first_rows("stale_goals", SHOWN),
+        "without_metric": summary.first_rows("goals_without_metric", SHOWN),
+        "at_risk": summary.first_rows("goals_at_risk", SHOWN),
+        "gaps": summary.first_rows("alignment_gaps", SHOWN),
         "copies": summary.first_copies,
-        "cadence": cadence[:SHOWN],
+        "cadence": summary.teams(SHOWN, slowest=True),
         "gap_points": round(summary.gap_threshold * 100),
         "inline_export": totals.headcount <= settings.EXPORT_INLINE_MAX_PEOPLE,
         "export_query": _query(cycle, unit),
@@ -75,8 +74,8 @@ def _percent(part: int, whole: int) -> int | None:
 def alignment(request):
     _require_report_access(request)
     picker, cycle = _picked_cycle(request)
-    summary = alignment_summary(cycle, shown=SHOWN)
-    rows = [row for row in summary.units if row.unit.level <= PAGE_DEPTH]
+    summary = alignment_summary(cycle, shown=SHOWN, units=UnitPick(max_level=PAGE_DEPTH))
+    rows = summary.units
     context = _report_context(summary, cycle)
     context.update(picker=picker, units=rows, motivation_rows=[r for r in rows if r.figures.motivation_people])
     context["csv_query"] = "?" + _query(cycle, format="csv")
@@ -88,7 +87,8 @@ def alignment_unit(request, pk: int):
     _require_report_access(request)
     unit = get_object_or_404(Unit, pk=pk)
     picker, cycle = _picked_cycle(request)
-    summary = alignment_summary(cycle, unit=unit, shown=SHOWN)
+    # Its children's figures, and the motivation of the units down to two levels below it.
+    summary = alignment_summary(cycle, unit=unit, shown=SHOWN, units=UnitPick(max_level=unit.level + 2))
     children = [row for row in summary.units if row.unit.parent_id == unit.pk]
     context = _report_context(summary, cycle, unit)
     context.update(
@@ -131,8 +131,10 @@ def alignment_print(request):
     unit = None
     if request.GET.get("unit", "").isdigit():
         unit = get_object_or_404(Unit, pk=int(request.GET["unit"]))
-    summary = alignment_summary(cycle, unit=unit, shown=SHOWN)
-    rows = [row for row in summary.units if row.unit.level <= (unit.level + 1 if unit else PAGE_DEPTH)]
+    summary = alignment_summary(
+        cycle, unit=unit, shown=SHOWN, units=UnitPick(max_level=unit.level + 1 if unit else PAGE_DEPTH)
+    )
+    rows = summary.units
     context = _report_context(summary, cycle, unit)
     context.update(unit=unit, units=rows, motivation_rows=[r for r in rows if r.figures.motivation_people])
     context["printable"] = True  # every list open: paper has no "show all"

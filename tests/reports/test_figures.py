@@ -10,10 +10,10 @@ from django.utils import timezone
 from apps.goals.models import Goal, GoalStatus, Layer
 from apps.goals.selectors import goal_health
 from apps.goals.similarity import COPY_THRESHOLD, title_similarity
-from apps.reports import figures, stored
+from apps.reports import figures, selectors, stored
 from apps.reports.rules import health_expression, orphaned_q, reaches_published_intent_q
 from apps.reports.scope import Scope
-from apps.reports.selectors import alignment_summary
+from apps.reports.selectors import UnitPick, alignment_summary
 from tests.factories import GoalFactory, MetricFactory, PersonFactory, UnitFactory
 
 from .conftest import _checkin
@@ -386,7 +386,7 @@ def test_the_report_costs_a_fixed_number_of_queries(nord):
     _grow(nord, 12)
     stored.refresh_all()
     assert _count(lambda: _everything(nord)) == small == 21
-    assert first == 35
+    assert first == 37  # counted, stored, then the rows it shows read back
 
 
 def test_a_unit_report_costs_a_fixed_number_of_queries(nord):
@@ -404,3 +404,73 @@ def test_a_goal_status_other_than_active_drops_out_of_the_goal_figures(nord):
     report = alignment_summary(nord.cycle)
     assert nord.goals["T2"].pk not in [goal.pk for goal in report.orphaned_goals]
     assert report.totals.stale == 1
+
+
+# --- Reading only what is shown (issue 16) ------------------------------------------------------------
+
+
+def _figures_of(summary) -> dict:
+    return {row.unit.pk: (vars(row.figures), row.figures.motivation) for row in summary.units}
+
+
+@pytest.mark.parametrize("unit_name", [None, "Nord", "Sales", "Ops"])
+def test_a_report_of_some_units_shows_them_as_the_report_of_every_unit_does(nord, unit_name):
+    """Rolled-up figures and motivation held back, read from the rows of the picked units and those above them, are
+    the figures of the full report: a page or the API shows no other numbers than an export."""
+    crew = UnitFactory(name="Crew", parent=nord.ops)
+    _answers(crew, nord.cycle, {"own": 6}, "c")
+    _answers(nord.ops, nord.cycle, {"own": 1}, "o")
+    unit = next((u for u in (nord.nord, nord.sales, nord.ops) if u.name == unit_name), None)
+    if unit is not None:
+        unit.refresh_from_db()
+    every = alignment_summary(nord.cycle, unit=unit)
+    full = _figures_of(every)
+    for pick in (UnitPick(limit=1), UnitPick(limit=2), UnitPick(max_level=1), UnitPick(max_level=0, limit=5)):
+        some = alignment_summary(nord.cycle, unit=unit, units=pick)
+        assert some.unit_count == len(every.units)
+        assert _figures_of(some) == {pk: full[pk] for pk in _figures_of(some)}
+        assert (vars(some.totals), some.motivation) == (vars(every.totals), every.motivation)
+    assert len(alignment_summary(nord.cycle, unit=unit, units=UnitPick(limit=1)).units) == 1
+
+
+def test_the_first_rows_of_the_at_risk_list_are_the_lists_first_rows(nord, monkeypatch):
+    """Read along the progress index in chunks (two goals a chunk here), the first rows are the sorted list's."""
+    monkeypatch.setattr(selectors, "WALK", 2)
+    report = alignment_summary(nord.cycle)
+    listed = list(report.goals_at_risk)
+    for n in range(1, len(listed) + 2):
+        assert report.first_rows("goals_at_risk", n) == listed[:n], n
+
+
+@pytest.mark.parametrize(
+    "name", ["orphaned_goals", "people_without_goals", "stale_goals", "goals_without_metric", "alignment_gaps"]
+)
+def test_the_first_rows_of_each_list_are_the_lists_first_rows(nord, name):
+    report = alignment_summary(nord.cycle)
+    listed = list(getattr(report, name))
+    assert report.list_count(name) == len(listed)
+    assert report.first_rows(name, 2) == listed[:2]
+
+
+def test_a_list_the_stored_figures_say_is_empty_costs_no_query(nord):
+    report = alignment_summary(nord.cycle)
+    report.totals.gaps = 0
+    with CaptureQueriesContext(connection) as captured:
+        assert report.first_rows("alignment_gaps", 50) == []
+    assert not captured.captured_queries
+
+
+def test_goals_per_layer_are_stored_figures(nord):
+    report = alignment_summary(nord.cycle)
+    counted = {layer: Goal.objects.filter(cycle=nord.cycle, layer=layer, archived_at=None).count() for layer in Layer}
+    assert report.goals_per_layer == counted
+    assert stored.read(report.cycle_ids, report.today) is not None  # read from the stored rows, not counted again
+
+
+def test_the_slowest_teams_come_first_and_those_without_a_median_last(nord):
+    report = alignment_summary(nord.cycle)
+    every = report.cadence
+    expected = sorted(every, key=lambda team: (team.median_days is None, -(team.median_days or 0)))
+    assert [t.unit.pk for t in report.teams(None, slowest=True)] == [t.unit.pk for t in expected]
+    assert [t.unit.pk for t in report.teams(2)] == [t.unit.pk for t in every[:2]]
+    assert report.team_count == len(every)

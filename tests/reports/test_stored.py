@@ -89,7 +89,7 @@ def test_the_first_report_stores_its_figures(org):
 
 
 def test_a_report_reads_the_stored_figures(org):
-    UnitFigures.objects.filter(unit=org["red"]).update(counts={"headcount": 40})
+    UnitFigures.objects.filter(unit=org["red"]).update(counts={"headcount": 40}, rolled={"headcount": 40})
     assert figure(org, "Red", "headcount") == 40
 
 
@@ -146,20 +146,20 @@ def test_a_write_records_what_it_made_stale_until_the_rollup_job_runs(org):
 
 def test_figures_of_an_earlier_day_are_counted_again_before_they_are_read(org):
     FigureScope.objects.update(day=timezone.localdate() - timedelta(days=1))
-    UnitFigures.objects.filter(unit=org["red"]).update(counts={"headcount": 40})
+    UnitFigures.objects.filter(unit=org["red"]).update(counts={"headcount": 40}, rolled={"headcount": 40})
     assert figure(org, "Red", "headcount") == 1
     assert_current()
 
 
 def test_a_report_of_another_day_is_counted_and_not_stored(org):
-    UnitFigures.objects.filter(unit=org["red"]).update(counts={"headcount": 40})
+    UnitFigures.objects.filter(unit=org["red"]).update(counts={"headcount": 40}, rolled={"headcount": 40})
     report = alignment_summary(org["cycle"], today=timezone.localdate() + timedelta(days=30))
     assert next(row.figures.headcount for row in report.units if row.unit.name == "Red") == 1
     assert UnitFigures.objects.get(unit=org["red"]).counts == {"headcount": 40}
 
 
 def test_the_nightly_pass_repairs_and_drops_scopes_of_deleted_cycles(org):
-    UnitFigures.objects.filter(unit=org["red"]).update(counts={"headcount": 40})
+    UnitFigures.objects.filter(unit=org["red"]).update(counts={"headcount": 40}, rolled={"headcount": 40})
     gone = Cycle.objects.create(name="Gone", start=org["cycle"].start, end=org["cycle"].end, status="closed")
     FigureScope.objects.create(key=str(gone.pk), cycle_ids=[gone.pk], day=gone.start, refreshed_at=timezone.now())
     gone.delete()

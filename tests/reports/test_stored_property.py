@@ -114,6 +114,10 @@ def assert_stored_equals_counted() -> None:
         assert rows == fresh, scope_row.key
         teams = {unit_id: team for unit_id, team in scope_row.rows.values_list("unit_id", "cadence") if team}
         assert teams == stored.compute_cadence(scope), scope_row.key
+        # The rolled-up figures, kept by adding differences up the unit tree, equal a roll-up of the fresh counts.
+        rolled = {pk: Counter(counts) for pk, counts in scope_row.rows.values_list("unit_id", "rolled") if counts}
+        fresh_rolled = {pk: row.rolled for pk, row in stored.build_rows(fresh, teams).items() if row.rolled}
+        assert rolled == fresh_rolled, scope_row.key
 
 
 @pytest.mark.django_db

@@ -283,11 +283,8 @@ class AlignmentSummarySerializer(serializers.Serializer):
         limit = self.context.get("limit", DEFAULT_LIMIT)
         totals = summary.totals
 
-        def first(rows) -> list:
-            return list(rows[:limit]) if limit else []
-
-        def listed(count: int, rows) -> dict:
-            return {"count": count, "results": first(rows)}
+        def listed(name: str) -> dict:
+            return {"count": summary.list_count(name), "results": summary.first_rows(name, limit)}
 
         copies = [goal for goal, _ in summary.first_copies[:limit]]
         for goal, score in summary.first_copies:
@@ -299,25 +296,25 @@ class AlignmentSummarySerializer(serializers.Serializer):
             "goals_per_layer": summary.goals_per_layer,
             "goals_total": summary.goals_total,
             "motivation": summary.motivation,
-            "orphaned_goals": listed(totals.orphaned, summary.orphaned_goals),
-            "people_without_goals": listed(summary.people_without_goals_count, summary.people_without_goals),
-            "stale_goals": listed(totals.stale, summary.stale_goals),
+            "orphaned_goals": listed("orphaned_goals"),
+            "people_without_goals": listed("people_without_goals"),
+            "stale_goals": listed("stale_goals"),
             "unit": summary.unit.pk if summary.unit else None,
             "headcount": totals.headcount,
             "people_with_active_goal": totals.with_active_goal,
             "people_aligned": totals.aligned,
             "coverage": totals.coverage,
-            "goals_without_metric": listed(totals.without_metric, summary.goals_without_metric),
+            "goals_without_metric": listed("goals_without_metric"),
             "health_counts": {"at_risk": totals.at_risk, "off_track": totals.off_track},
-            "goals_at_risk": listed(totals.at_risk + totals.off_track, summary.goals_at_risk),
+            "goals_at_risk": listed("goals_at_risk"),
             "alignment_gap_threshold": summary.gap_threshold,
-            "alignment_gaps": listed(totals.gaps, summary.alignment_gaps),
+            "alignment_gaps": listed("alignment_gaps"),
             "copy_threshold": summary.copy_threshold,
             "copied_goals": {"count": totals.copies, "results": copies if limit else []},
             "proposals": totals,
             "intents": summary.intents,
-            "cadence": listed(len(summary.cadence), summary.cadence),
-            "units": listed(len(summary.units), summary.units),
+            "cadence": {"count": summary.team_count, "results": summary.teams(limit) if limit else []},
+            "units": {"count": summary.unit_count, "results": summary.units[:limit] if limit else []},
         }
         return super().to_representation(view)
 

@@ -23,7 +23,7 @@ from apps.core.api.viewsets import ApiViewSet
 from .. import export, permissions, services, tables
 from ..models import ExportJob
 from ..renderers import CSVRenderer, XLSXRenderer, ZIPRenderer
-from ..selectors import alignment_summary
+from ..selectors import EVERY_UNIT, UnitPick, alignment_summary
 from .serializers import (
     AlignmentQuerySerializer,
     AlignmentSummarySerializer,
@@ -103,7 +103,9 @@ class AlignmentReportView(JsonErrors, APIView):
         renderer = request.accepted_renderer
         download = isinstance(renderer, CSVRenderer | XLSXRenderer | ZIPRenderer)
         shown = None if download else params["limit"]  # a download holds every copied goal
-        summary = alignment_summary(params.get("cycle"), unit=params.get("unit"), shown=shown)
+        # JSON shows the first `limit` units; a download holds every one.
+        units = EVERY_UNIT if download else UnitPick(limit=params["limit"])
+        summary = alignment_summary(params.get("cycle"), unit=params.get("unit"), shown=shown, units=units)
         if download:
             return _download(summary, params.get("cycle"), renderer, params.get("section"))
         context = {"limit": params["limit"]}
