@@ -126,10 +126,12 @@ def _goal_values(row: tuple) -> tuple[list, tuple]:
     return [pk, title, layer, owner_name or owner_username, unit, cycle], row[len(GOAL_VALUES) :]
 
 
-def _goal_rows(queryset, *figures: str) -> Iterator[tuple[list, tuple]]:
-    """(the six goal cells, the `figures`) of each goal of `queryset`, read in chunks."""
-    for row in queryset.values_list(*GOAL_VALUES, *figures).iterator(chunk_size=CHUNK):
-        yield _goal_values(row)
+def _goal_rows(queryset, *figures: str) -> Iterator[list]:
+    """The six goal cells and then the `figures` of each goal of `queryset`, read in chunks from a server-side
+    cursor, one list each (a million rows: no step between the cursor's tuple and the row)."""
+    rows = queryset.values_list(*GOAL_VALUES, *figures).iterator(chunk_size=CHUNK)
+    for pk, title, layer, owner_name, owner_username, unit, cycle, *values in rows:
+        yield [pk, title, layer, owner_name or owner_username, unit, cycle, *values]
 
 
 # --- The sections' rows ------------------------------------------------------------------------------
@@ -181,8 +183,7 @@ def formatted_summary_rows(summary: AlignmentSummary) -> list[list]:
 
 
 def orphan_rows(summary: AlignmentSummary) -> Iterator[list]:
-    for cells, (reason,) in _goal_rows(summary.orphaned_goals, "reason"):
-        yield [*cells, reason]
+    return _goal_rows(summary.orphaned_goals, "reason")
 
 
 def people_rows(summary: AlignmentSummary) -> Iterator[list]:
@@ -192,23 +193,24 @@ def people_rows(summary: AlignmentSummary) -> Iterator[list]:
 
 
 def stale_rows(summary: AlignmentSummary) -> Iterator[list]:
-    for cells, (last_activity,) in _goal_rows(summary.stale_goals, "last_activity"):
-        yield [*cells, last_activity]
+    return _goal_rows(summary.stale_goals, "last_activity")
 
 
 def without_metric_rows(summary: AlignmentSummary) -> Iterator[list]:
-    for cells, (progress,) in _goal_rows(summary.goals_without_metric, "progress"):
-        yield [*cells, figure(progress)]
+    for row in _goal_rows(summary.goals_without_metric, "progress"):
+        row[6] = figure(row[6])
+        yield row
 
 
 def at_risk_rows(summary: AlignmentSummary) -> Iterator[list]:
-    for cells, (health, progress) in _goal_rows(summary.goals_at_risk, "health", "progress"):
-        yield [*cells, health, figure(progress)]
+    for row in _goal_rows(summary.goals_at_risk, "health", "progress"):
+        row[7] = figure(row[7])
+        yield row
 
 
 def gap_rows(summary: AlignmentSummary) -> Iterator[list]:
-    for cells, values in _goal_rows(summary.alignment_gaps, "measured_progress", "rollup_progress", "gap"):
-        yield [*cells, *(figure(value) for value in values)]
+    for row in _goal_rows(summary.alignment_gaps, "measured_progress", "rollup_progress", "gap"):
+        yield [*row[:6], *(figure(value) for value in row[6:])]
 
 
 def copy_rows(summary: AlignmentSummary) -> Iterator[list]:
@@ -444,11 +446,15 @@ def _goal_figures(kind: str, section: Section, key: str) -> Iterator[list]:
     at, figures = _positions(section, GOAL_CELLS)
     key_at = next(index for name, index in figures if name == key)
     others = [(f"{kind}.{name}", index) for name, index in figures if index != key_at]
-    goal_cells = itemgetter(*at)
+    goal_cells, width, triggers = itemgetter(*at), len(section.columns), FORMULA_TRIGGERS
     for row in section.rows():
-        if len(row) != len(section.columns):
-            raise ValueError(f"Section {section.title!r}: a row of {len(row)} cells for {len(section.columns)} columns")
-        goal = [csv_cell(value) for value in goal_cells(row)]
+        if len(row) != width:
+            raise ValueError(f"Section {section.title!r}: a row of {len(row)} cells for {width} columns")
+        # csv_cell inlined for the goal's own cells (text or numbers: never a moment), once for all its figures.
+        goal = [
+            ("'" + value if value.__class__ is str and value.startswith(triggers) else value)
+            for value in goal_cells(row)
+        ]
         yield [kind, *goal, csv_cell(row[key_at])]
         for name, index in others:
             yield [name, *goal, csv_cell(row[index])]

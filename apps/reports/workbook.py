@@ -32,6 +32,7 @@ MAX_TEXT = 32767  # characters in a cell
 DATETIME_FORMAT, DATE_FORMAT = "yyyy-mm-dd hh:mm", "yyyy-mm-dd"  # a moment or a day in a column without a format
 EXCEL_EPOCH, EXCEL_EPOCH_DAY, DAY = datetime(1899, 12, 30), date(1899, 12, 30), timedelta(days=1)
 BLOCK = 1000  # rows rendered before they go to the sheet's stream
+TEXTS_KEPT = 16384  # rendered texts kept per column
 OPTIONS = {
     "constant_memory": True,
     # Text is text: never a formula, a link or a number because of what it looks like.
@@ -160,13 +161,22 @@ def row_renderer(letters: list[str], styles: list[str], cell_style: Callable[[st
             return f'<c r="{ref}"{style}><v>{value}</v></c>'
         return other_cell(str(value), ref, style)
 
+    # Each column's texts already rendered: a unit, a cycle, a layer, a health repeat on every row (a title does
+    # not: its column's cache fills and stops growing).
+    known: list[dict[str, str]] = [{} for _ in letters]
+
     def render(row: Iterable, number: str) -> str:
         cells = []
-        for value, letter, style in zip(row, letters, styles, strict=False):
+        for value, letter, style, texts in zip(row, letters, styles, known, strict=False):
             cls = value.__class__
             if cls is str:
                 if value:  # an empty text is an empty cell
-                    cells.append(f'<c r="{letter}{number}" t="inlineStr"><is>{text_xml(value)}</is></c>')
+                    inner = texts.get(value)
+                    if inner is None:
+                        inner = text_xml(value)
+                        if len(texts) < TEXTS_KEPT:
+                            texts[value] = inner
+                    cells.append(f'<c r="{letter}{number}" t="inlineStr"><is>{inner}</is></c>')
             elif cls is int or (cls is float and is_finite(value)):
                 cells.append(f'<c r="{letter}{number}"{style}><v>{value!r}</v></c>')
             elif value is not None:
