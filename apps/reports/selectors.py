@@ -47,6 +47,7 @@ from .rules import (
     gap_q,
     gap_threshold,
     health_expression,
+    off_track_bound_q,
     orphan_reason,
     orphaned_q,
     stale_q,
@@ -233,9 +234,14 @@ def first_at_risk(scope: Scope, limit: int, totals: figures.Figures) -> list[Goa
     """goals_at_risk's first `limit` rows, in its order (off track by progress, then at risk by progress): for the
     whole organisation read along the progress index instead of sorting every active goal — the same rows as slicing
     it."""
-    if scope.unit is not None:  # a part of the organisation: sorting its goals costs less than walking the index
-        return list(goals_at_risk(scope)[:limit])
     goals = scope.active_goals().annotate(health=health_expression(scope.cycles, scope.today))
+    if scope.unit is not None:  # a part of the organisation: sorting its goals costs less than walking the index
+        off_track = goals.filter(off_track_bound_q(scope.cycles, scope.today), health=Health.OFF_TRACK)
+        rows = list(_sorted_rows(off_track).order_by("progress", "pk")[:limit]) if totals.off_track else []
+        if totals.at_risk and len(rows) < limit:
+            at_risk = goals.filter(health=Health.AT_RISK)
+            rows += _sorted_rows(at_risk).order_by("progress", "pk")[: limit - len(rows)]
+        return rows
     picked: list[int] = []
     for health, count in ((Health.OFF_TRACK, totals.off_track), (Health.AT_RISK, totals.at_risk)):
         if count and len(picked) < limit:

@@ -11,7 +11,7 @@ from apps.goals.models import Goal, GoalStatus, Layer
 from apps.goals.selectors import goal_health
 from apps.goals.similarity import COPY_THRESHOLD, title_similarity
 from apps.reports import figures, selectors, stored
-from apps.reports.rules import health_expression, orphaned_q, reaches_published_intent_q
+from apps.reports.rules import health_expression, off_track_bound_q, orphaned_q, reaches_published_intent_q
 from apps.reports.scope import Scope
 from apps.reports.selectors import UnitPick, alignment_summary
 from tests.factories import GoalFactory, MetricFactory, PersonFactory, UnitFactory
@@ -474,3 +474,14 @@ def test_the_slowest_teams_come_first_and_those_without_a_median_last(nord):
     assert [t.unit.pk for t in report.teams(None, slowest=True)] == [t.unit.pk for t in expected]
     assert [t.unit.pk for t in report.teams(2)] == [t.unit.pk for t in every[:2]]
     assert report.team_count == len(every)
+
+
+@pytest.mark.parametrize("days_ahead", [0, 10, 40, 80])
+def test_every_goal_off_track_is_within_the_off_track_bound(nord, days_ahead):
+    """The bound the unit lists read off track goals through is a superset of off track, on any day."""
+    today = timezone.localdate() + timedelta(days=days_ahead)
+    scope = Scope.build(cycle=nord.cycle, today=today)
+    goals = scope.active_goals().annotate(health=health_expression(scope.cycles, today))
+    off_track = set(goals.filter(health="off_track").values_list("pk", flat=True))
+    assert off_track  # the test means something on that day
+    assert off_track <= set(goals.filter(off_track_bound_q(scope.cycles, today)).values_list("pk", flat=True))
