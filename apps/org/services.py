@@ -150,7 +150,7 @@ def person_create(
     )
     if invite:
         invitations.invitations_for_new_people(people=[person], actor=actor)
-    signals.organisation_changed.send(sender=Person)
+    signals.organisation_changed.send(sender=Person, units={person.unit_id})
     return person
 
 
@@ -173,6 +173,7 @@ def person_update(*, actor: Person | None, person: Person, **fields) -> Person:
     if "role" in fields:
         fields.update(Person.admin_flags(fields["role"]))
     before = snapshot(person, fields)
+    old_unit_id = person.unit_id
     old_manager = person.manager if "manager" in fields else None
     for name, value in fields.items():
         setattr(person, name, value)
@@ -181,7 +182,9 @@ def person_update(*, actor: Person | None, person: Person, **fields) -> Person:
         person.save(update_fields=list(fields))
         record_change(actor=actor, obj=person, action=ObjectChange.Action.UPDATE, changes=changes)
         _tell_of_new_place(actor, person, changes, old_manager)
-        signals.organisation_changed.send(sender=Person)
+        # Only a person's unit and whether they are active move a figure: those of their old and new units.
+        counted = {old_unit_id, person.unit_id} if {"unit", "is_active"} & set(changes) else set()
+        signals.organisation_changed.send(sender=Person, units=counted)
     return person
 
 
@@ -234,7 +237,7 @@ def unit_update(*, actor: Person | None, unit: Unit, **fields) -> Unit:
         record_change(actor=actor, obj=unit, action=ObjectChange.Action.UPDATE, changes=changes)
         if "lead" in changes:
             _tell_of_lead_change(actor, unit, changes["lead"])
-        signals.organisation_changed.send(sender=Unit)
+        signals.organisation_changed.send(sender=Unit, units=set())  # a name or a lead: no figure moves
     return unit
 
 
@@ -250,5 +253,5 @@ def unit_set_checkin_cadence(*, actor: Person | None, unit: Unit, days) -> Unit:
         Unit.objects.filter(pk=unit.pk).update(checkin_cadence_days=days)
         unit.checkin_cadence_days = days
         record_change(actor=actor, obj=unit, action=ObjectChange.Action.UPDATE, changes=changes)
-        signals.organisation_changed.send(sender=Unit)
+        signals.organisation_changed.send(sender=Unit, units=set())  # the setting, not the check-ins counted
     return unit

@@ -19,9 +19,14 @@ def on_goals_rolled_up(sender, *, goal_ids, **kwargs) -> None:
     stored.refresh_goals(goal_ids)
 
 
-def on_organisation_changed(sender, **kwargs) -> None:
-    """People or units changed (an import, a move, a deactivation): headcounts and every per-unit figure may move."""
-    stored.forget_all()
+def on_organisation_changed(sender, *, units=None, **kwargs) -> None:
+    """People or units changed. Only the people of some units (a person joined, moved, left): those units are counted
+    again now, in the writer's transaction; anything else (an import, a new or moved unit): every stored scope is
+    counted again before it is read."""
+    if units is None:
+        stored.forget_all()
+    else:
+        stored.refresh_people(units)
 
 
 def on_cycle_saved(sender, **kwargs) -> None:

@@ -337,6 +337,16 @@ def refresh_all(today: date | None = None) -> int:
     return len(keys)
 
 
+def refresh_people(unit_ids: Iterable[int | None]) -> int:
+    """The people of these units changed (joined, moved, left, (de)activated): count the units again in every stored
+    scope (their headcounts, people with goals and motivation move; goals are counted where they are filed)."""
+    units = set(unit_ids)
+    if not units:
+        return 0
+    cycles = {pk for scope in FigureScope.objects.values_list("cycle_ids", flat=True) for pk in scope}
+    return refresh_units(units, cycles)
+
+
 def forget_all() -> None:
     """People or units changed: every stored scope is out of date. Marked as of an earlier day, each is counted again
     (and stored) by the next report that reads it, or by the nightly pass — in the writer's transaction, so a report

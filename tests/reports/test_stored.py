@@ -53,6 +53,9 @@ def assert_current() -> None:
         assert scope_row.day == timezone.localdate()
         assert stored_rows(scope_row) == counted(scope_row), scope_row.key
         assert stored_cadence(scope_row) == stored.compute_cadence(_scope(scope_row)), scope_row.key
+        rolled = {pk: Counter(counts) for pk, counts in scope_row.rows.values_list("unit_id", "rolled") if counts}
+        fresh = stored.build_rows(counted(scope_row), stored_cadence(scope_row))
+        assert rolled == {pk: row.rolled for pk, row in fresh.items() if row.rolled}, scope_row.key
 
 
 @pytest.fixture
@@ -203,6 +206,29 @@ def test_a_person_moved_to_another_unit_counts_there_in_the_next_report(org):
 def test_a_deactivated_person_leaves_the_next_report(org):
     org_services.person_update(actor=None, person=org["bob"], is_active=False)
     assert figure(org, "Blue", "headcount") == 0
+    assert_current()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda org: org_services.person_create(actor=None, username="cy", name="Cy", unit=org["red"], invite=False),
+        lambda org: org_services.person_update(actor=None, person=org["bob"], unit=org["red"]),
+        lambda org: org_services.person_update(actor=None, person=org["bob"], is_active=False),
+        lambda org: org_services.person_update(actor=None, person=org["bob"], unit=None),
+    ],
+    ids=["joined", "moved", "deactivated", "left-every-unit"],
+)
+def test_a_change_to_people_counts_their_units_again_at_once_instead_of_everything(org, change):
+    """The next report reads current rows (no recount of the whole organisation in the reader's request)."""
+    change(org)
+    assert FigureScope.objects.get().day == timezone.localdate()  # not forgotten
+    assert_current()
+
+
+def test_a_units_new_name_or_lead_moves_no_figure(org):
+    org_services.unit_update(actor=None, unit=org["red"], name="Crimson")
+    assert FigureScope.objects.get().day == timezone.localdate()
     assert_current()
 
 
