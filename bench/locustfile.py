@@ -27,6 +27,13 @@ SKIP = {name for name in os.environ.get("BENCH_LOAD_SKIP", "").split("|") if nam
 CHECKIN = "POST /api/v1/checkins/batch/"
 
 
+def _why(response) -> str:
+    """The status and the start of the answer; status 0 is no answer at all: the connection's error, named."""
+    if response.status_code == 0:
+        return f"0: {response.error!r}"[:300]
+    return f"{response.status_code}: {response.text[:200]}"
+
+
 class Person(HttpUser):
     """A signed-in person of the organisation; `role` says from which pool of bench/load.py it is drawn."""
 
@@ -59,7 +66,7 @@ class Person(HttpUser):
             return
         with self.client.get(url, name=name, timeout=TIMEOUT_S, allow_redirects=False, catch_response=True) as r:
             if r.status_code != 200:
-                r.failure(f"{r.status_code}")
+                r.failure(_why(r))
 
     def check_in(self) -> None:
         if CHECKIN in SKIP:
@@ -75,7 +82,7 @@ class Person(HttpUser):
             catch_response=True,
         ) as r:
             if r.status_code != 201:
-                r.failure(f"{r.status_code}: {r.text[:200]}")
+                r.failure(_why(r))
 
 
 class Everyday(Person):

@@ -141,6 +141,8 @@ def test_web_serves_with_threaded_workers(compose):
     assert option(options, "--worker-class", "sync") == "gthread"
     assert int(option(options, "--threads", "1")) > 1
     assert int(option(options, "--workers", "1")) > 1
+    # Idle connections are kept longer than the load test's people pause (1-3 s), or a request meets a closing one.
+    assert int(option(options, "--keep-alive", "2")) > 3
 
 
 def test_the_load_test_serves_with_composes_gunicorn_options(compose):
@@ -151,4 +153,5 @@ def test_the_load_test_serves_with_composes_gunicorn_options(compose):
     options = compose_gunicorn()
     assert "--bind" not in options and "--access-logfile" not in options
     assert " ".join(options) in " ".join(command.split())
-    assert {"--workers", "--worker-class", "--threads", "--timeout", "--graceful-timeout"} <= set(options)
+    serving = {"--workers", "--worker-class", "--threads", "--keep-alive", "--timeout", "--graceful-timeout"}
+    assert serving <= set(options)
