@@ -363,7 +363,8 @@ def verdicts(runs: list[dict]) -> dict:
     """The medians, the limit and the three targets: `app` (median seconds per format), `limits` (COPY's median
     seconds: csv), `ratios` (app / limit: csv), `peak_rss_mb` (the highest of the timed runs) and `verdicts`."""
     timed = [run for run in runs if not run.get("traced")]
-    app = {fmt: _median(runs, fmt, "seconds") for fmt in ("csv", "xlsx")}
+    medians = {fmt: _median(runs, fmt, "seconds") for fmt in ("csv", "xlsx")}
+    app = {fmt: round(median, 2) if median is not None else None for fmt, median in medians.items()}
     copies = [run["copy"]["seconds"] for run in timed if "copy" in run]
     limit = round(statistics.median(copies), 2) if copies else None
     ratio = round(app["csv"] / limit, 2) if limit and app["csv"] else None

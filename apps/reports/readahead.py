@@ -8,19 +8,54 @@ still read from a server-side cursor in chunks (`.iterator(chunk_size=…)`).
 
 A thread has its own database connection, which sees only committed rows: so the rows are read ahead only
 on PostgreSQL outside a transaction (an export job, a download); inside one (a test, a request in an atomic
-block) they are read in the writer's thread as before.
+block) they are read in the writer's thread as before. A reading thread's connection parses moments with
+Python's own ISO parser, in C (`UtcMomentLoader`): Django's loader runs psycopg's in Python, 4 µs a value, and
+the stale list alone has 440,000 of them at 100,000 people.
 """
 
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from django.db import connection, connections
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
+from psycopg.types.datetime import TimestamptzLoader
 
 CHUNK = 1000  # rows handed over at a time
 DEPTH = 8  # chunks waiting at most, per section
 _DONE = object()
+
+
+class UtcMomentLoader(TimestamptzLoader):
+    """A timestamptz of a session in UTC (Django's, with USE_TZ) as an aware datetime in UTC, as Django's loader
+    reads it; `timezone` is what Django compares to its own before each cursor (equal: it adds none)."""
+
+    timezone = UTC
+
+    def load(self, data) -> datetime:
+        try:
+            return datetime.fromisoformat(str(data, "ascii"))  # 2026-11-30 08:15:00.123456+00
+        except ValueError:  # infinity, a date BC: psycopg's parser
+            return super().load(data).replace(tzinfo=UTC)
+
+
+def read_moments_fast(wrapper) -> None:
+    """`wrapper` (a Django connection, connected) reads moments with UtcMomentLoader, where its session is in UTC
+    (as Django keeps it with USE_TZ)."""
+    if wrapper.vendor == "postgresql" and wrapper.timezone is UTC:
+        wrapper.connection.adapters.register_loader("timestamptz", UtcMomentLoader)
+
+
+_reading = threading.local()  # `ahead`: this thread reads rows ahead, on a connection of its own
+
+
+@receiver(connection_created, dispatch_uid="reports-read-ahead-moments")
+def _reading_thread_connected(sender, connection, **kwargs) -> None:
+    if getattr(_reading, "ahead", False):
+        read_moments_fast(connection)
 
 
 class Reader:
@@ -37,6 +72,7 @@ class Reader:
             self.thread.start()
 
     def _read(self) -> None:
+        _reading.ahead = True
         try:
             chunk: list = []
             for row in self.rows():

@@ -12,6 +12,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
+from psycopg.postgres import types as pg_types
+from psycopg.pq import Format
 
 from apps.goals.models import Goal, Layer
 from apps.reports import export, readahead, tables
@@ -20,6 +22,7 @@ from apps.reports.selectors import alignment_summary
 from apps.reports.workbook import BLOCK, RowStreamSheet, text_xml
 from tests.factories import GoalFactory, PersonFactory, UnitFactory
 
+TIMESTAMPTZ_OID = pg_types["timestamptz"].oid
 INJECTIONS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1:A2)", "\tcmd", "\rcmd"]
 
 
@@ -308,3 +311,29 @@ def test_a_moment_in_a_column_without_format_reads_back_as_a_moment():
     sheet = _book([_section("S", [("when", None)], [[moment]])])["S"]
     assert sheet["A2"].value == timezone.localtime(moment).replace(tzinfo=None)
     assert sheet["A2"].value - timezone.localtime(moment).replace(tzinfo=None) < timedelta(milliseconds=1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: set DATABASE_URL=postgres://…")
+@pytest.mark.django_db(transaction=True)
+def test_a_reading_threads_moments_are_the_ones_django_reads():
+    literals = [
+        "2026-11-30 08:15:00.123456+00",
+        "2026-03-29 01:30:00+02",
+        "1999-12-31 23:59:59.5-08",
+        "0001-01-01 00:00:00+00",
+    ]
+    select = "SELECT " + ", ".join(f"'{text}'::timestamptz" for text in literals)
+    with connection.cursor() as cursor:
+        cursor.execute(select)
+        django_reads = cursor.fetchone()
+    readahead.read_moments_fast(connection)
+    loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+    try:
+        assert loader is readahead.UtcMomentLoader
+        with connection.cursor() as cursor:
+            cursor.execute(select)
+            fast_reads = cursor.fetchone()
+    finally:
+        connection.close()  # the next connection reads moments as Django does
+    assert fast_reads == django_reads
+    assert [moment.tzinfo for moment in fast_reads] == [moment.tzinfo for moment in django_reads]
