@@ -125,8 +125,8 @@ class XLSXRenderer(BaseRenderer):
 
     def write(self, sections: Iterable, file, counter: Counter | None = None) -> None:
         """Each section's rows are read while the previous sheet is written (apps.reports.readahead)."""
-        tick = counter.tick if counter is not None else None
-        write_workbook(read_ahead(list(sections)), file, column_width, tick)
+        written = counter.add if counter is not None else None
+        write_workbook(read_ahead(list(sections)), file, column_width, written)
 
     def spooled(self, sections) -> tempfile.SpooledTemporaryFile:
         """The workbook in a temporary file (in memory while small), rewound for reading."""

@@ -186,18 +186,18 @@ def row_renderer(letters: list[str], styles: list[str], cell_style: Callable[[st
     return render
 
 
-def write_workbook(sections: Iterable, file, widths: Callable[[str], float], tick: Callable[[], None] | None) -> None:
+def write_workbook(sections: Iterable, file, widths: Callable[[str], float], written: Callable[[int], None] | None):
     """`sections` (apps.reports.export.Section) into `file`, a sheet each: a bold, frozen header row, the columns
-    `widths(header)` wide, each column's number format; `tick()` after each row."""
+    `widths(header)` wide, each column's number format; `written(rows)` after each block of rows."""
     workbook = Workbook(file, OPTIONS)
     styles = Styles(workbook)
     for section in sections:
         sheet = workbook.add_worksheet(section.title, worksheet_class=RowStreamSheet)
-        _write_section(sheet, section, styles, widths, tick)
+        _write_section(sheet, section, styles, widths, written)
     workbook.close()
 
 
-def _write_section(sheet: RowStreamSheet, section, styles: Styles, widths: Callable, tick: Callable | None) -> None:
+def _write_section(sheet: RowStreamSheet, section, styles: Styles, widths: Callable, written: Callable | None) -> None:
     header = section.header
     sheet.freeze_panes(1, 0)
     for index, name in enumerate(header):
@@ -207,14 +207,18 @@ def _write_section(sheet: RowStreamSheet, section, styles: Styles, widths: Calla
     column_styles = [styles.attribute(number_format) for number_format in section.formats]
     render = row_renderer(letters, column_styles, styles.attribute)
     block: list[str] = []
-    first = row_number = 1
+    first = row_number = 1  # 0-based, as XlsxWriter counts: the header is row 0
     for row in section.rows():
         block.append(render(row, str(row_number + 1)))
-        if tick is not None:
-            tick()
         row_number += 1
         if len(block) == BLOCK:
-            sheet.append_rendered("".join(block), first, row_number - 1, len(header) - 1)
+            _append(sheet, block, first, len(header), written)
             block, first = [], row_number
     if block:
-        sheet.append_rendered("".join(block), first, row_number - 1, len(header) - 1)
+        _append(sheet, block, first, len(header), written)
+
+
+def _append(sheet: RowStreamSheet, block: list[str], first: int, columns: int, written: Callable | None) -> None:
+    sheet.append_rendered("".join(block), first, first + len(block) - 1, columns - 1)
+    if written is not None:
+        written(len(block))
