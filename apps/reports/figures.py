@@ -54,6 +54,7 @@ class Figures:
     copies: int = 0  # copied, not translated
     cascade_goals: int = 0  # active translational and operational goals: the layers a proposal can become
     from_proposals: int = 0  # ... that came from an accepted proposal (catchball)
+    teams: int = 0  # units with a check-in cadence (active goals or check-ins of their own)
     # Goals in use (not archived, whatever their status) per layer: the report's "goals per layer".
     goals_intent: int = 0
     goals_translational: int = 0

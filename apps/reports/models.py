@@ -2,6 +2,9 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from .filenames import download_name
@@ -77,6 +80,11 @@ class FigureScope(models.Model):
         return f"Report figures of cycles {self.key} on {self.day}"
 
 
+# A team's median days between check-ins (UnitFigures.cadence), -1 without one (every median is 0 or more): the
+# slowest teams are read first along the index below, whatever the number of teams.
+SLOWEST = Coalesce(Cast(KT("cadence__1"), models.FloatField()), models.Value(-1.0))
+
+
 class UnitFigures(models.Model):
     """One unit's own figures in one scope — the counts apps.reports.figures takes per unit, as {name: count} without
     the zeros — and the same rolled up the unit tree (`rolled`). The row without a unit holds the active people who
@@ -98,6 +106,15 @@ class UnitFigures(models.Model):
             models.UniqueConstraint(fields=("scope", "unit"), name="unit_figures_once_per_scope"),
             models.UniqueConstraint(
                 fields=("scope",), condition=models.Q(unit__isnull=True), name="unit_figures_no_unit_once_per_scope"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                F("scope"),
+                SLOWEST.desc(),
+                F("unit"),
+                condition=models.Q(cadence__isnull=False),
+                name="unit_figures_slowest",
             ),
         ]
 

@@ -106,13 +106,13 @@ class AlignmentSummary:
         """Every team's check-in cadence in the scope, in tree order (an export's)."""
         return self.teams(limit=None)
 
-    @cached_property
+    @property
     def team_count(self) -> int:
-        return self.table.team_count(self.scope.unit)
+        return self.totals.teams
 
     def teams(self, limit: int | None, slowest: bool = False) -> list[TeamCadence]:
         """The first `limit` teams with a cadence in tree order, or the slowest first (the longest median gap
-        between check-ins; teams without one last)."""
+        between check-ins; teams without one last; ties in unit id order)."""
         return [TeamCadence(unit, *team) for unit, team in self.table.teams(self.scope.unit, limit, slowest)]
 
     @property
@@ -250,7 +250,7 @@ def first_at_risk(scope: Scope, limit: int, totals: figures.Figures) -> list[Goa
     return [found[pk] for pk in picked if pk in found]
 
 
-WALK = 500
+WALK = 1000
 
 
 def _walk_by_progress(goals: QuerySet[Goal], health: str, wanted: int) -> list[int]:

@@ -29,12 +29,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from itertools import islice
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, FloatField, Q
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from apps.cycles.models import Cycle
@@ -43,7 +42,7 @@ from apps.goals.selectors import upward_sql
 from apps.org.models import Unit
 
 from . import cadence, figures
-from .models import FigureScope, PendingFigures, UnitFigures
+from .models import SLOWEST, FigureScope, PendingFigures, UnitFigures
 from .scope import Scope, cycles_in_scope, in_unit_subtree_q
 
 logger = logging.getLogger(__name__)
@@ -57,10 +56,23 @@ def scope_key(cycle_ids: Iterable[int]) -> str:
     return ",".join(str(pk) for pk in sorted(cycle_ids))
 
 
-def compute(scope: Scope) -> Direct:
-    """Each unit's own figures in `scope`, counted from scratch (zeros left out)."""
-    direct = figures.merge(figures.people_counts(scope), figures.goal_counts(scope), figures.motivation_counts(scope))
+def compute(scope: Scope, teams: Cadence | None = None) -> Direct:
+    """Each unit's own figures in `scope`, counted from scratch (zeros left out); `teams`, the scope's cadence when
+    already counted, tells which units are teams (a unit with a cadence counts as one team)."""
+    teams = compute_cadence(scope) if teams is None else teams
+    direct = figures.merge(
+        figures.people_counts(scope),
+        figures.goal_counts(scope),
+        figures.motivation_counts(scope),
+        {unit_id: Counter(teams=1) for unit_id in teams},
+    )
     return {unit_id: +counts for unit_id, counts in direct.items() if +counts}
+
+
+def count(scope: Scope) -> tuple[Direct, Cadence]:
+    """The scope's figures and cadence per unit, from scratch."""
+    teams = compute_cadence(scope)
+    return compute(scope, teams), teams
 
 
 def compute_cadence(scope: Scope) -> Cadence:
@@ -113,37 +125,44 @@ class Table:
             rows = rows.filter(unit_id__in=units)
         return dict(rows.values_list("unit_id", "cadence").iterator(chunk_size=BATCH))
 
-    def team_count(self, unit: Unit | None) -> int:
-        """How many units of `unit`'s subtree (the whole organisation without one) have a cadence."""
-        if self.memory is not None:
-            return len(self._memory_teams(unit))
-        return self._team_rows(unit).count()
-
     def teams(self, unit: Unit | None, limit: int | None, slowest: bool = False) -> list[tuple[Unit, list]]:
-        """The first `limit` units of `unit`'s subtree with a cadence, in tree order or the slowest first (the
-        longest median days between check-ins; those without a median last, then in tree order)."""
-        if self.memory is not None:
-            teams = self._memory_teams(unit)
-            if slowest:
-                teams.sort(key=lambda team: (team[1][1] is None, -(team[1][1] or 0)))
-            return teams[:limit]
-        order = [F("unit__tree_id"), F("unit__lft")]
+        """The first `limit` units of `unit`'s subtree (the whole organisation without one) with a cadence, in tree
+        order, or the slowest first: the longest median days between check-ins, those without a median last (ties
+        in unit id order)."""
         if slowest:
-            # The median as a number (JSON null: SQL NULL, last), whatever the database's JSON ordering.
-            order.insert(0, Cast(KT("cadence__1"), FloatField()).desc(nulls_last=True))
-        rows = self._team_rows(unit).select_related("unit").order_by(*order)
-        return [(row.unit, row.cadence) for row in (rows[:limit] if limit is not None else rows.iterator(BATCH))]
-
-    def _team_rows(self, unit: Unit | None):
-        return UnitFigures.objects.filter(in_unit_subtree_q(unit), scope_id=self.stored_pk, cadence__isnull=False)
-
-    def _memory_teams(self, unit: Unit | None) -> list[tuple[Unit, list]]:
+            return self._slowest(unit, limit)
         units = Unit.objects.filter(in_unit_subtree_q(unit, prefix="")).order_by("tree_id", "lft")
-        return [
-            (u, self.memory[u.pk].cadence)
-            for u in units
-            if u.pk in self.memory and self.memory[u.pk].cadence is not None
-        ]
+        found: list[tuple[Unit, list]] = []
+        rows = units.iterator(chunk_size=BATCH)
+        size = BATCH if limit is None else limit + 10  # most units are teams: the first chunk is usually enough
+        while chunk := list(islice(rows, size)):
+            cadences = self._cadences([u.pk for u in chunk])
+            found += [(u, cadences[u.pk]) for u in chunk if u.pk in cadences]
+            if limit is not None and len(found) >= limit:
+                return found[:limit]
+            size = min(2 * size, BATCH)
+        return found
+
+    def _cadences(self, unit_ids: list[int]) -> dict[int, list]:
+        if self.memory is not None:
+            return {
+                pk: self.memory[pk].cadence
+                for pk in unit_ids
+                if pk in self.memory and self.memory[pk].cadence is not None
+            }
+        rows = UnitFigures.objects.filter(scope_id=self.stored_pk, unit_id__in=unit_ids, cadence__isnull=False)
+        return dict(rows.values_list("unit_id", "cadence"))
+
+    def _slowest(self, unit: Unit | None, limit: int | None) -> list[tuple[Unit, list]]:
+        if self.memory is not None:
+            teams = self.teams(unit, None)
+            teams.sort(key=lambda team: (-(team[1][1] if team[1][1] is not None else -1), team[0].pk))
+            return teams[:limit]
+        rows = UnitFigures.objects.filter(in_unit_subtree_q(unit), scope_id=self.stored_pk, cadence__isnull=False)
+        rows = rows.order_by(SLOWEST.desc(), "unit_id").values_list("unit_id", "cadence")
+        rows = list(rows[:limit] if limit is not None else rows)
+        units = Unit.objects.in_bulk([pk for pk, _ in rows])
+        return [(units[pk], team) for pk, team in rows]
 
 
 def read(cycle_ids: list[int], day: date) -> Table | None:
@@ -159,7 +178,7 @@ def organisation(scope: Scope) -> Table:
     if found is not None:
         return found
     whole = replace(scope, unit=None, only_units=None)
-    rows = build_rows(compute(whole), compute_cadence(whole))
+    rows = build_rows(*count(whole))
     if scope.today == timezone.localdate():
         stored_pk = store_rows(whole, rows)
         if stored_pk is not None:
@@ -249,7 +268,7 @@ def refresh_units(units: set[int | None], cycles: set[int], today: date | None =
             continue
         scope = Scope(cycle_ids=stored.cycle_ids, today=today, cycles=[c for c in every if c.pk in stored.cycle_ids])
         if stored.day != today:
-            store(scope, compute(scope), compute_cadence(scope))
+            store(scope, *count(scope))
         else:
             _refresh(stored, replace(scope, only_units=frozenset(units)))
         refreshed += 1
@@ -261,14 +280,14 @@ def _refresh(stored: FigureScope, scope: Scope) -> None:
     above it (the unit tree has not changed since the scope was stored: a change to it forgets every scope)."""
     with transaction.atomic():
         FigureScope.objects.select_for_update().filter(pk=stored.pk).exists()  # one refresh of a scope at a time
-        direct, teams = compute(scope), compute_cadence(scope)
+        direct, teams = count(scope)
         above = _units_above(scope.only_units)
         rows = {row.unit_id: row for row in stored.rows.filter(unit_id__in=set(above) | set(_chain(above)))}
         if None in scope.only_units:
             rows.update({row.unit_id: row for row in stored.rows.filter(unit__isnull=True)})
         if any(pk not in rows for pk in _chain(above)):  # a unit the stored scope does not know: count it all again
             whole = replace(scope, only_units=None)
-            store(whole, compute(whole), compute_cadence(whole))
+            store(whole, *count(whole))
             return
         for unit_id in scope.only_units:
             if unit_id is not None and unit_id not in above:
@@ -333,7 +352,7 @@ def refresh_all(today: date | None = None) -> int:
             stored.delete()
     for cycle_ids in keys.values():
         scope = Scope(cycle_ids=cycle_ids, today=today, cycles=[c for c in every if c.pk in cycle_ids])
-        store(scope, compute(scope), compute_cadence(scope))
+        store(scope, *count(scope))
     return len(keys)
 
 
