@@ -99,12 +99,19 @@ def matching_units(text: str) -> QuerySet[Unit]:
     return Unit.objects.filter(_all_words_q(("name",), _words(text))).order_by("name", "pk")
 
 
+def _best_goals(matches: QuerySet[Goal], limit: int) -> list[Goal]:
+    """The first `limit` of `matches` with their cycle, owner and unit: the ids are ranked and cut on the goals alone,
+    then only those rows are read with what they show (two queries). In one query PostgreSQL joined every match to
+    its owner and unit before sorting them by rank (3,400 matches of a word at 100,000 people: 64 ms against 41 ms)."""
+    ids = list(matches.values_list("pk", flat=True)[:limit])
+    rows = Goal.objects.select_related("cycle", "owner", "unit").in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def search(viewer, text: str, *, limit: int = DEFAULT_LIMIT, include_archived: bool = False) -> Results:
-    """At most `limit` goals, people and units each for `text` (already cleaned: see clean_query). Four queries,
-    five with the viewer's place in the organisation, whatever the number of matches."""
-    goals = list(
-        matching_goals(viewer, text, include_archived=include_archived).select_related("cycle", "owner", "unit")[:limit]
-    )
+    """At most `limit` goals, people and units each for `text` (already cleaned: see clean_query). Five queries,
+    six with the viewer's place in the organisation, whatever the number of matches."""
+    goals = _best_goals(matching_goals(viewer, text, include_archived=include_archived), limit)
     return Results(
         query=text,
         goals=goals,

@@ -139,7 +139,8 @@ def test_the_page_costs_the_same_whatever_the_matches(client, cast, django_asser
     for n in range(30):
         GoalFactory(title=f"Widget {n}", parent=cast.trans, layer="operational", unit=cast.team, owner=cast.manager)
     client.force_login(cast.employee)
-    # session + user, the viewer's reports and units, goals, chains, people, units, unread notifications
+    # session + user, the viewer's reports and units, goals (ranked ids, then their rows), chains, people, units,
+    # unread notifications
     with django_assert_max_num_queries(9):
         response = client.get(reverse("search:page"), {"q": "widget"})
     assert response.content.decode().count("Widget ") == 20
