@@ -472,18 +472,19 @@ def _unit_figures(kind: str, section: Section, cells: dict[str, str]) -> Iterato
                 yield [figure_name, pk, name, *_UNIT_BLANKS, csv_cell(value)]
 
 
-def csv_parts(summary: AlignmentSummary) -> list[Callable[[], Iterable[list]]]:
-    """The CSV's rows after its header, section by section, in sheet order."""
+def csv_parts(summary: AlignmentSummary, goal_figures: Callable = _goal_figures) -> list[Callable[[], Iterable]]:
+    """The CSV's rows after its header, section by section, in sheet order; `goal_figures(kind, section, key)` gives
+    a sheet of goals' (apps.reports.csvlines gives them as lines of text)."""
     return [
         partial(summary_csv_rows, summary),
-        partial(_goal_figures, "orphaned_goal", orphan_section(summary), "reason"),
+        partial(goal_figures, "orphaned_goal", orphan_section(summary), "reason"),
         partial(people_csv_rows, summary),
-        partial(_goal_figures, "stale_goal", stale_section(summary), "last_activity"),
-        partial(_goal_figures, "goal_without_metric", without_metric_section(summary), "progress"),
-        partial(_goal_figures, "goal_at_risk", at_risk_section(summary), "health"),
-        partial(_goal_figures, "alignment_gap", gap_section(summary), "gap"),
-        partial(_goal_figures, "copied_goal", copy_section(summary), "similarity"),
-        partial(_goal_figures, "intent", intent_section(summary), "progress"),
+        partial(goal_figures, "stale_goal", stale_section(summary), "last_activity"),
+        partial(goal_figures, "goal_without_metric", without_metric_section(summary), "progress"),
+        partial(goal_figures, "goal_at_risk", at_risk_section(summary), "health"),
+        partial(goal_figures, "alignment_gap", gap_section(summary), "gap"),
+        partial(goal_figures, "copied_goal", copy_section(summary), "similarity"),
+        partial(goal_figures, "intent", intent_section(summary), "progress"),
         partial(_unit_figures, "unit", unit_section(summary), UNIT_CELLS),
         partial(_unit_figures, "cadence", cadence_section(summary), TEAM_CELLS),
         partial(_unit_figures, "motivation", motivation_section(summary), MOTIVATION_CELLS),

@@ -101,6 +101,21 @@ class CSVRenderer(BaseRenderer):
                 block = []
         self._write_block(block, writer, buffer, file, counter, neutralised)
 
+    def write_lines(self, lines: Iterable[str], file, counter: Counter | None = None) -> None:
+        """Lines already formatted and neutralised (apps.reports.csvlines) into a binary file, as UTF-8, in blocks."""
+        block: list[str] = []
+        for text in lines:
+            block.append(text)
+            if len(block) == self.block_rows:
+                self._write_text(block, file, counter)
+                block = []
+        self._write_text(block, file, counter)
+
+    def _write_text(self, block: list[str], file, counter: Counter | None) -> None:
+        file.write("".join(block).encode())
+        if counter is not None:
+            counter.add(len(block))
+
     def _write_block(self, block: list[list], writer, buffer: io.StringIO, file, counter, neutralised: bool) -> None:
         writer.writerows(block if neutralised else map(_safe_row, block))
         file.write(buffer.getvalue().encode())

@@ -16,7 +16,7 @@ from psycopg.postgres import types as pg_types
 from psycopg.pq import Format
 
 from apps.goals.models import Goal, Layer
-from apps.reports import export, readahead, tables
+from apps.reports import csvlines, export, readahead, tables
 from apps.reports.renderers import Counter, CSVRenderer, Formatted, XLSXRenderer, safe_cell
 from apps.reports.selectors import alignment_summary
 from apps.reports.workbook import BLOCK, RowStreamSheet, text_xml
@@ -105,6 +105,26 @@ def test_the_csv_built_by_positions_is_the_csv_built_by_name(injected):
     assert _csv_text(export.csv_rows(injected), neutralised=True) == reference  # the export job's path
     assert "".join(CSVRenderer().stream(export.csv_rows(injected))) == reference  # the download's path
     assert _csv_text(export.csv_rows(injected)) == reference
+    assert "".join(csvlines.csv_lines(injected)) == reference  # the export job's lines
+
+
+@pytest.mark.parametrize(
+    "title", ['say "hi"', "a, b", "line\nbreak", "carriage\rreturn", " padded ", "", "plain", "=1,2", 'x"', "ünï"]
+)
+def test_a_csv_line_is_what_the_csv_module_writes(title):
+    import csv
+
+    row = ["goal", 7, title, None, 0.1 + 0.2, -0.5, True, 12345678901234567890]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(row)
+    assert csvlines.line(row) == buffer.getvalue()
+
+
+def test_the_job_writes_the_csv_lines_with_progress(injected):
+    reported, file = [], io.BytesIO()
+    CSVRenderer().write_lines(csvlines.csv_lines(injected), file, Counter(reported.append, every=10))
+    assert file.getvalue().decode() == "".join(CSVRenderer().stream(_reference_csv_rows(injected)))
+    assert reported == [file.getvalue().decode().count("\r\n")]
 
 
 def test_the_csv_rows_come_neutralised(injected):
@@ -272,6 +292,7 @@ def test_committed_rows_are_read_ahead_in_threads_and_give_the_same_exports():
     report = alignment_summary(shown=None)
     assert readahead.can_read_ahead()
     ahead = _csv_text(export.csv_rows(report), neutralised=True)
+    assert "".join(csvlines.csv_lines(report)) == ahead
     readahead_off = pytest.MonkeyPatch()
     readahead_off.setattr(readahead, "can_read_ahead", lambda: False)
     try:
