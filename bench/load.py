@@ -65,8 +65,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="a second main run in which the known-slow endpoints are left out (what the others do without them)",
     )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        help="who signs in (default: new people each run, the seed recorded: a run's check-ins pile up on its people's"
+        " goal pages, and the next run would measure them)",
+    )
     parser.add_argument("--force", action="store_true", help="run in a database whose name lacks 'bench'")
     args = parser.parse_args(argv)
+    if args.seed is None:
+        args.seed = secrets.randbelow(10**6)
     if args.quick:
         args.duration, args.saturation_duration = 60, 20
     return args
@@ -389,7 +397,8 @@ def markdown(result: dict, raw: str) -> str:
             if result["code"]["uncommitted_app_files"]
             else ""
         )
-        + ".",
+        + "."
+        + (f" People drawn with seed {result['seed']} (new people each run)." if "seed" in result else ""),
         "",
     ]
     for name, run in result["runs"].items():
@@ -468,7 +477,7 @@ def prepare(args: argparse.Namespace, work: Path) -> tuple[dict, dict, Path]:
     setup_django()
     check_database("bench/load.py", args.force)
     organisation = ensure_org(args.people)
-    cast = pick_cast(random.Random(2027))
+    cast = pick_cast(random.Random(args.seed))
     password = secrets.token_urlsafe(16)
     set_passwords(cast, password)
     cast_file = work / "cast.json"
@@ -524,6 +533,7 @@ def main(argv: list[str]) -> int:
             "as_compose": gunicorn == compose_gunicorn(),
         },
         "cast": {role: len(people) for role, people in cast.items()},
+        "seed": args.seed,
         "runs": runs,
     }
     json_path, md_path = write_results(result)
