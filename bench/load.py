@@ -23,6 +23,7 @@ import csv
 import json
 import os
 import random
+import resource
 import secrets
 import shlex
 import signal
@@ -279,6 +280,62 @@ class LoadSampler(threading.Thread):
         return {"mean_1min": round(sum(values) / len(values), 2), "max_1min": round(max(values), 2)}
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_of(pid: int) -> tuple[int, float] | None:
+    """(process group, CPU seconds used by the process and its reaped children) of a live process, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    # After the command: state, ppid, pgrp, …; utime, stime, cutime, cstime are fields 14-17 of the whole line.
+    return int(fields[2]), sum(int(value) for value in fields[11:15]) / CLOCK_TICKS
+
+
+def _postgres_backends() -> set[int]:
+    """The server processes of the connections to the benchmark's database (the web's and the worker's)."""
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return {pid for (pid,) in cursor.fetchall()}
+    finally:
+        connection.close()
+
+
+def cpu_snapshot(stack: Stack) -> dict:
+    """CPU seconds so far of the stack's process groups and of PostgreSQL's backends for it: beside the load
+    average, it tells how much of the shared machine the stack itself used."""
+    groups = {process.pid: name for name, process in stack.processes}
+    backends = _postgres_backends()
+    used = {name: 0.0 for name in [*groups.values(), "postgres"]}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        found = _cpu_of(int(entry.name))
+        if found is None:
+            continue
+        group, seconds = found
+        if group in groups:
+            used[groups[group]] += seconds
+        elif int(entry.name) in backends:
+            used["postgres"] += seconds
+    return used
+
+
+def cpu_used(before: dict, after: dict, seconds: float) -> dict:
+    """Per part, CPU seconds used during a run and the share of the machine's cores over its wall time. A backend
+    or worker process that ended during the run takes its seconds with it (gunicorn reaps its own: counted)."""
+    used = {name: round(max(0.0, after.get(name, 0.0) - before.get(name, 0.0)), 1) for name in after}
+    total = sum(used.values())
+    cores = os.cpu_count() or 1
+    return {"seconds": used, "total_seconds": round(total, 1), "share_of_machine": round(total / (cores * seconds), 2)}
+
+
 def run_locust(
     stack: Stack, cast_file: Path, classes: list[str], users: int, seconds: int, prefix: Path, skip: tuple = ()
 ) -> dict:
@@ -310,13 +367,20 @@ def run_locust(
     env = {**os.environ, "BENCH_LOAD_USERS": str(cast_file), "BENCH_LOAD_SKIP": "|".join(skip)}
     sampler = LoadSampler()
     sampler.start()
+    cpu_before = cpu_snapshot(stack)
+    locust_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.monotonic()
     with open(f"{prefix}-locust.log", "w") as log:
         subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=seconds + 300, check=False)
+    wall = time.monotonic() - began
+    locust_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_after = cpu_snapshot(stack)
+    cpu_after["locust"] = sum(getattr(locust_after, f) - getattr(locust_before, f) for f in ("ru_utime", "ru_stime"))
     return {
         "users": users,
         "seconds": seconds,
-        "wall_seconds": round(time.monotonic() - began, 1),
+        "wall_seconds": round(wall, 1),
+        "cpu": cpu_used(cpu_before, cpu_after, wall),
         "classes": classes,
         "left_out": list(skip),
         "load_average": sampler.summary(),
@@ -408,7 +472,7 @@ def markdown(result: dict, raw: str) -> str:
         lines += [
             f"**{name.capitalize()}: {run['users']} people thinking 1–3 s, {run['seconds']} s{left_out}** — load"
             f" average (1 min) mean {run['load_average']['mean_1min']}, max {run['load_average']['max_1min']}"
-            " (the machine is shared with other work).",
+            " (the machine is shared with other work)" + _cpu_line(run) + ".",
             "",
             "| endpoint | requests | failures | req/s | p50 ms | p95 ms | p99 ms | max ms | avg KB"
             " | target p95 | result |",
@@ -421,15 +485,15 @@ def markdown(result: dict, raw: str) -> str:
         lines += [
             "**Saturation (no think time)** — the most requests per second the web processes serve:",
             "",
-            "| run | people | seconds | req/s | p50 ms | p95 ms | failures | load average mean / max |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+            "| run | people | seconds | req/s | p50 ms | p95 ms | failures | load average mean / max | stack's cores |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
         ]
         for name, run in saturation:
             for r in run["endpoints"]:
                 load = run["load_average"]
                 lines.append(
                     f"| {name}: {r['endpoint']} | {run['users']} | {run['seconds']} | **{r['rps']}** | {r['p50_ms']}"
-                    f" | {r['p95_ms']} | {r['failures']} | {load['mean_1min']} / {load['max_1min']} |"
+                    f" | {r['p95_ms']} | {r['failures']} | {load['mean_1min']} / {load['max_1min']} | {_cores(run)} |"
                 )
         lines.append("")
     failures = [f for run in result["runs"].values() for f in run["failures"]]
@@ -438,6 +502,21 @@ def markdown(result: dict, raw: str) -> str:
         lines += [f"- {f['endpoint']}: {f['occurrences']} × {f['error']}" for f in failures]
         lines.append("")
     return "\n".join(lines)
+
+
+def _cores(run: dict) -> str:
+    cpu = run.get("cpu")
+    return f"{cpu['share_of_machine'] * (os.cpu_count() or 1):.2f}" if cpu else ""
+
+
+def _cpu_line(run: dict) -> str:
+    """ "; the stack used 1.1 of the 2 cores (web …, worker …, PostgreSQL …, Locust … CPU s)" when measured."""
+    cpu = run.get("cpu")
+    if not cpu:
+        return ""
+    cores = os.cpu_count() or 1
+    parts = ", ".join(f"{name} {value}" for name, value in cpu["seconds"].items())
+    return f"; the stack used {cpu['share_of_machine'] * cores:.2f} of the {cores} cores ({parts} CPU s)"
 
 
 def _server(result: dict) -> str:
