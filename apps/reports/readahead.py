@@ -65,6 +65,7 @@ class Reader:
         self.rows = rows
         self.chunks: queue.Queue = queue.Queue(maxsize=DEPTH)
         self.stopped = threading.Event()
+        self.taken = False
         self.thread = threading.Thread(target=self._read, name="report-read-ahead", daemon=True)
 
     def start(self) -> None:
@@ -98,6 +99,9 @@ class Reader:
         return False
 
     def __iter__(self) -> Iterator:
+        if self.taken:
+            raise RuntimeError("Rows read ahead are handed over once.")
+        self.taken = True
         self.start()
         try:
             while (item := self.chunks.get()) is not _DONE:

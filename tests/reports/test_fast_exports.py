@@ -257,6 +257,13 @@ def test_a_reader_hands_over_every_row_in_order():
     assert rows == list(range(readahead.CHUNK * 3 + 5))
 
 
+def test_a_readers_rows_are_handed_over_once():
+    reader = readahead.Reader(lambda: iter([1, 2]))
+    assert list(reader) == [1, 2]
+    with pytest.raises(RuntimeError, match="once"):
+        list(reader)
+
+
 def test_a_reader_raises_what_its_rows_raised():
     def rows():
         yield 1
