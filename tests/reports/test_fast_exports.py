@@ -365,3 +365,14 @@ def test_a_reading_threads_moments_are_the_ones_django_reads():
         connection.close()  # the next connection reads moments as Django does
     assert fast_reads == django_reads
     assert [moment.tzinfo for moment in fast_reads] == [moment.tzinfo for moment in django_reads]
+
+
+def test_the_workbook_is_zipped_fast_and_xlsxwriter_left_as_it_was():
+    import zipfile
+
+    import xlsxwriter.workbook
+
+    rows = [[n, f"goal {n}"] for n in range(50)]
+    book = _book([_section("S", [("id", None), ("title", None)], rows)])
+    assert book["S"]["B51"].value == "goal 49"
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
