@@ -2,7 +2,7 @@
 
 An export spends about as long waiting for PostgreSQL (the sorted lists: a query over every active goal
 before the first row comes) as it spends writing rows in Python. `read_ahead` runs each section's `rows()`
-in a thread of its own, one section ahead of the writer, handing rows over in chunks through a bounded
+in a thread of its own, up to AHEAD sections ahead of the writer, handing rows over in chunks through a bounded
 queue (a few thousand rows in memory at most): the database's work and the writer's overlap. The rows are
 still read from a server-side cursor in chunks (`.iterator(chunk_size=…)`).
 
@@ -26,6 +26,9 @@ from psycopg.types.datetime import TimestamptzLoader
 
 CHUNK = 1000  # rows handed over at a time
 DEPTH = 8  # chunks waiting at most, per section
+# Sections whose reading starts while one is written: a sorted list's query runs seconds before its first row (the
+# at-risk list: 4 s at 100,000 people), long enough to start it two sections early.
+AHEAD = 2
 _DONE = object()
 
 
@@ -121,17 +124,16 @@ def can_read_ahead() -> bool:
 
 
 def read_ahead(sections: list) -> Iterator:
-    """`sections` (apps.reports.export.Section) in order, each one's rows read in a thread started as the previous
-    section is taken; as they are where rows cannot be read ahead (see the module's docstring)."""
+    """`sections` (apps.reports.export.Section) in order, each one's rows read in a thread started AHEAD sections
+    before it is taken; as they are where rows cannot be read ahead (see the module's docstring)."""
     if not can_read_ahead():
         yield from sections
         return
     readers = [Reader(section.rows) for section in sections]
     try:
         for index, (section, reader) in enumerate(zip(sections, readers, strict=True)):
-            reader.start()
-            if index + 1 < len(readers):
-                readers[index + 1].start()
+            for ahead in readers[index : index + 1 + AHEAD]:
+                ahead.start()
             yield replace(section, rows=lambda reader=reader: iter(reader))
     finally:
         for reader in readers:
@@ -139,7 +141,7 @@ def read_ahead(sections: list) -> Iterator:
 
 
 def rows_read_ahead(parts: list[Callable[[], Iterable]]) -> Iterator:
-    """The rows of `parts` one after another, each part read in a thread started as the previous part is taken."""
+    """The rows of `parts` one after another, each part read in a thread started AHEAD parts before it is taken."""
     if not can_read_ahead():
         for part in parts:
             yield from part()
@@ -147,9 +149,8 @@ def rows_read_ahead(parts: list[Callable[[], Iterable]]) -> Iterator:
     readers = [Reader(part) for part in parts]
     try:
         for index, reader in enumerate(readers):
-            reader.start()
-            if index + 1 < len(readers):
-                readers[index + 1].start()
+            for ahead in readers[index : index + 1 + AHEAD]:
+                ahead.start()
             yield from reader
     finally:
         for reader in readers:
