@@ -241,7 +241,8 @@ def test_postgresql_reads_an_employees_matches_from_the_cascade_index_and_their_
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")  # 4,000 rows are still read whole faster than through an index
         try:
-            plan = _plan(selectors.matching_goals(cast.employee, "Singapore"))
+            # Archived or not: the index on archived_at would be one more way in, beside the point here.
+            plan = _plan(selectors.matching_goals(cast.employee, "Singapore", include_archived=True))
         finally:
             cursor.execute("SET enable_seqscan = on")
     assert "search_goal_cascade_text_gin" in plan
