@@ -11,7 +11,6 @@ from datetime import datetime
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-REPORT_TARGET_S = 0.3  # the HR report, p95 < 300 ms (issue 16, part 1)
 XLSX_TARGET_S = 20.0
 EXPORT_MEMORY_MB = 300
 TREE_TARGET_MS, TREE_TARGET_KB = 300, 200
@@ -69,15 +68,8 @@ def api_tree(result: dict) -> list[dict]:
 def alignment_export(result: dict) -> list[dict]:
     summary, runs = result["summary"], [r for r in result["runs"] if not r.get("traced")]
     size = f"{summary['headcount']:,} people"
-    rows = [
-        row(
-            "HR report figures (alignment_summary, in-process)",
-            size,
-            f"{summary['seconds']} s",
-            target=f"< {REPORT_TARGET_S} s",
-            ok=summary["seconds"] < REPORT_TARGET_S,
-        )
-    ]
+    # An export reads every unit's stored figures (a page or the API reads the units it shows: report_stored below).
+    rows = [row("export: the report's stored figures of every unit, read", size, f"{summary['seconds']} s")]
     for fmt in ("csv", "xlsx"):
         times = sorted(r["seconds"] for r in runs if r["format"] == fmt)
         if not times:
