@@ -279,6 +279,7 @@ GOAL_COLUMNS = (
     "rollup_progress",
     "health_override",
     "last_checkin_at",
+    "last_activity_at",
     "identity",
     "motivation",
     "archived_at",
@@ -364,6 +365,9 @@ def _goal_row(g: dict, rng: random.Random, created: datetime, last_checkin: dict
         measured,
         rollup,
         override,
+        last_checkin.get(g["id"]),
+        # The rollup's freshness (staleness reads it): the goal's own latest check-in (for a goal without metrics the
+        # rollup would also take its children's; their check-ins are as recent, so the share of stale goals holds).
         last_checkin.get(g["id"]),
         "",
         motivation,
