@@ -421,8 +421,19 @@ def ensure_org(people: int, seed: int = 2027) -> dict:
     """The shared organisation of `people` people: the one already built if it has that shape, else a new one."""
     facts = org_marker()
     if facts and facts["people"] == people and facts.get("seed") == seed:
+        _repair_freshness()
         return {**facts, "reused": True}
     return {**build_org(people, seed), "reused": False}
+
+
+def _repair_freshness() -> None:
+    """An organisation built before the generator wrote `last_activity_at` (the rollup's freshness, which staleness
+    reads) gets it from each goal's latest check-in, as the generator now writes it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE goals_goal SET last_activity_at = last_checkin_at "
+            "WHERE last_activity_at IS NULL AND last_checkin_at IS NOT NULL"
+        )
 
 
 def _write_marker(facts: dict | None) -> None:
