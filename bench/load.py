@@ -307,12 +307,12 @@ def _postgres_backends() -> set[int]:
         connection.close()
 
 
-def cpu_snapshot(stack: Stack) -> dict:
-    """CPU seconds so far of the stack's process groups and of PostgreSQL's backends for it: beside the load
-    average, it tells how much of the shared machine the stack itself used."""
+def cpu_snapshot(stack: Stack) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of each process of the stack's process groups and of PostgreSQL's backends for it, by part
+    and process id: beside the load average, it tells how much of the shared machine the stack itself used."""
     groups = {process.pid: name for name, process in stack.processes}
     backends = _postgres_backends()
-    used = {name: 0.0 for name in [*groups.values(), "postgres"]}
+    used: dict[str, dict[int, float]] = {name: {} for name in [*groups.values(), "postgres"]}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -321,16 +321,21 @@ def cpu_snapshot(stack: Stack) -> dict:
             continue
         group, seconds = found
         if group in groups:
-            used[groups[group]] += seconds
+            used[groups[group]][int(entry.name)] = seconds
         elif int(entry.name) in backends:
-            used["postgres"] += seconds
+            used["postgres"][int(entry.name)] = seconds
     return used
 
 
 def cpu_used(before: dict, after: dict, seconds: float) -> dict:
-    """Per part, CPU seconds used during a run and the share of the machine's cores over its wall time. A backend
-    or worker process that ended during the run takes its seconds with it (gunicorn reaps its own: counted)."""
-    used = {name: round(max(0.0, after.get(name, 0.0) - before.get(name, 0.0)), 1) for name in after}
+    """Per part, the CPU seconds its processes used during a run (each process from its own count before, or from 0
+    when it started during the run), and the share of the machine's cores over the run's wall time. A process that
+    ended during the run takes its seconds with it (a PostgreSQL backend whose connection aged out), except
+    gunicorn's and Celery's workers, whose parent counts its children's time once it has reaped them."""
+    used = {
+        name: round(sum(max(0.0, value - before.get(name, {}).get(pid, 0.0)) for pid, value in pids.items()), 1)
+        for name, pids in after.items()
+    }
     total = sum(used.values())
     cores = os.cpu_count() or 1
     return {"seconds": used, "total_seconds": round(total, 1), "share_of_machine": round(total / (cores * seconds), 2)}
@@ -375,7 +380,8 @@ def run_locust(
     wall = time.monotonic() - began
     locust_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_after = cpu_snapshot(stack)
-    cpu_after["locust"] = sum(getattr(locust_after, f) - getattr(locust_before, f) for f in ("ru_utime", "ru_stime"))
+    locust = sum(getattr(locust_after, f) - getattr(locust_before, f) for f in ("ru_utime", "ru_stime"))
+    cpu_after["locust"] = {0: locust}
     return {
         "users": users,
         "seconds": seconds,
