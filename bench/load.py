@@ -284,13 +284,15 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _cpu_of(pid: int) -> tuple[int, float] | None:
-    """(process group, CPU seconds used by the process and its reaped children) of a live process, from /proc."""
+    """(process group, CPU seconds the process itself used) of a live process, from /proc. Not its reaped children's:
+    gunicorn reaps a worker restarted after --max-requests with the CPU of its whole life, earlier runs included,
+    which made a 40 s run read 2.7 of 2 cores."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return None
-    # After the command: state, ppid, pgrp, …; utime, stime, cutime, cstime are fields 14-17 of the whole line.
-    return int(fields[2]), sum(int(value) for value in fields[11:15]) / CLOCK_TICKS
+    # After the command: state, ppid, pgrp, …; utime and stime are fields 14 and 15 of the whole line.
+    return int(fields[2]), sum(int(value) for value in fields[11:13]) / CLOCK_TICKS
 
 
 def _postgres_backends() -> set[int]:
@@ -330,8 +332,8 @@ def cpu_snapshot(stack: Stack) -> dict[str, dict[int, float]]:
 def cpu_used(before: dict, after: dict, seconds: float) -> dict:
     """Per part, the CPU seconds its processes used during a run (each process from its own count before, or from 0
     when it started during the run), and the share of the machine's cores over the run's wall time. A process that
-    ended during the run takes its seconds with it (a PostgreSQL backend whose connection aged out), except
-    gunicorn's and Celery's workers, whose parent counts its children's time once it has reaped them."""
+    ended during the run takes its seconds with it (a PostgreSQL backend whose connection aged out, a worker that
+    gunicorn restarted): a lower bound."""
     used = {
         name: round(sum(max(0.0, value - before.get(name, {}).get(pid, 0.0)) for pid, value in pids.items()), 1)
         for name, pids in after.items()
