@@ -231,25 +231,34 @@ def goals_at_risk(scope: Scope) -> QuerySet[Goal]:
 
 
 def first_at_risk(scope: Scope, limit: int, totals: figures.Figures) -> list[Goal]:
-    """goals_at_risk's first `limit` rows, in its order (off track by progress, then at risk by progress): for the
-    whole organisation read along the progress index instead of sorting every active goal — the same rows as slicing
-    it."""
+    """goals_at_risk's first `limit` rows, in its order (off track by progress, then at risk by progress) — the same
+    rows as slicing it — without working out the health of every active goal to sort them:
+    - off track: the goals below their cycle's off-track line or marked off track (two indexes) are sorted, for a part
+      of the organisation or when the stored figures say they are few; else the progress index is walked in chunks;
+    - at risk: sorted for a part of the organisation, the progress index walked for the whole of it."""
     goals = scope.active_goals().annotate(health=health_expression(scope.cycles, scope.today))
-    if scope.unit is not None:  # a part of the organisation: sorting its goals costs less than walking the index
-        off_track = goals.filter(off_track_bound_q(scope.cycles, scope.today), health=Health.OFF_TRACK)
-        rows = list(_sorted_rows(off_track).order_by("progress", "pk")[:limit]) if totals.off_track else []
+    off_track = goals.filter(off_track_bound_q(scope.cycles, scope.today), health=Health.OFF_TRACK)
+    rows: list[Goal] = []
+    if scope.unit is not None:
+        if totals.off_track:
+            rows = list(_sorted_rows(off_track).order_by("progress", "pk")[:limit])
         if totals.at_risk and len(rows) < limit:
             at_risk = goals.filter(health=Health.AT_RISK)
             rows += _sorted_rows(at_risk).order_by("progress", "pk")[: limit - len(rows)]
         return rows
     picked: list[int] = []
-    for health, count in ((Health.OFF_TRACK, totals.off_track), (Health.AT_RISK, totals.at_risk)):
-        if count and len(picked) < limit:
-            picked += _walk_by_progress(goals, health, min(limit - len(picked), count))
-    found = _sorted_rows(goals.filter(pk__in=picked)).in_bulk()
-    return [found[pk] for pk in picked if pk in found]
+    if totals.off_track and totals.off_track <= SORT_AT_MOST:
+        rows = list(_sorted_rows(off_track).order_by("progress", "pk")[:limit])
+    elif totals.off_track:
+        picked = _walk_by_progress(goals, Health.OFF_TRACK, min(limit, totals.off_track))
+    if totals.at_risk and len(rows) + len(picked) < limit:
+        picked += _walk_by_progress(goals, Health.AT_RISK, min(limit - len(rows) - len(picked), totals.at_risk))
+    found = _sorted_rows(goals.filter(pk__in=picked)).in_bulk() if picked else {}
+    return rows + [found[pk] for pk in picked if pk in found]
 
 
+# Off-track goals of the whole organisation sorted rather than found along the progress index, up to this many.
+SORT_AT_MOST = 20_000
 WALK = 1000
 
 

@@ -488,3 +488,17 @@ def test_every_goal_off_track_is_within_the_off_track_bound(nord, days_ahead):
     off_track = set(goals.filter(health="off_track").values_list("pk", flat=True))
     assert off_track  # the test means something on that day
     assert off_track <= set(goals.filter(off_track_bound_q(scope.cycles, today)).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("sort_at_most", [0, 20_000])
+@pytest.mark.parametrize("unit_name", [None, "Nord", "Sales"])
+def test_the_first_rows_of_the_at_risk_list_whichever_way_they_are_read(nord, monkeypatch, sort_at_most, unit_name):
+    """Sorted below the off-track line or walked along the progress index, for the organisation or a part of it."""
+    monkeypatch.setattr(selectors, "WALK", 2)
+    monkeypatch.setattr(selectors, "SORT_AT_MOST", sort_at_most)
+    unit = {"Nord": nord.nord, "Sales": nord.sales}.get(unit_name)
+    report = alignment_summary(nord.cycle, unit=unit)
+    listed = list(report.goals_at_risk)
+    assert listed  # something to read
+    for n in range(1, len(listed) + 2):
+        assert report.first_rows("goals_at_risk", n) == listed[:n], n
