@@ -140,9 +140,9 @@ class Goal(MPTTModel):
                 Coalesce("last_activity_at", "created"), "id", condition=ACTIVE_IN_USE, name="goal_active_quietest"
             ),
             models.Index("progress", "id", condition=ACTIVE_IN_USE, name="goal_active_progress"),
-            # ... and the few whose owner set their health (a goal they say is off track is off track).
+            # ... and the few whose owner set their health (a goal they say is off track is off track), per unit.
             models.Index(
-                "health_override",
+                fields=("health_override", "unit"),
                 condition=ACTIVE_IN_USE & models.Q(health_override__in=Health.values),
                 name="goal_active_health_said",
             ),
