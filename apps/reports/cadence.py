@@ -84,16 +84,3 @@ def _medians_in_python(scope: Scope) -> dict[int, tuple[int, float | None]]:
 def team_progress(scope: Scope) -> dict[int, tuple[int, float | None]]:
     rows = scope.active_goals().order_by().values("unit_id").annotate(goals=Count("pk"), progress=Avg("progress"))
     return {row["unit_id"]: (row["goals"], row["progress"]) for row in rows}
-
-
-def cadence_per_team(scope: Scope, units: list[Unit]) -> list[TeamCadence]:
-    """Every unit of `units` that has active goals or check-ins, in tree order (two queries)."""
-    cadence, progress = medians(scope), team_progress(scope)
-    table = {pk: [*cadence.get(pk, (0, None)), *progress.get(pk, (0, None))] for pk in cadence.keys() | progress.keys()}
-    return teams_of(units, table)
-
-
-def teams_of(units: list[Unit], table: dict[int, list]) -> list[TeamCadence]:
-    """The cadence of each unit of `units` in `table` ({unit id: [check-ins, median days, goals, progress]}), in the
-    order of `units`."""
-    return [TeamCadence(unit, *table[unit.pk]) for unit in units if unit.pk in table]

@@ -17,7 +17,6 @@ from django.db.models import Count, F, Q
 
 from apps.goals.models import GoalStatus, Health, Layer, Motivation
 from apps.goals.similarity import COPY_THRESHOLD
-from apps.org.models import Unit
 
 from .rules import (
     gap_q,
@@ -65,7 +64,7 @@ class Figures:
     # back groups smaller than MIN_GROUP_SIZE.
     motivation_counts: Counter[str] = field(default_factory=Counter)
     # Motivation figures held back so that no subtraction singles out fewer than MIN_GROUP_SIZE people
-    # ("people" and answer values; see hidden_motivation).
+    # ("people" and answer values; see hidden_from_rolled).
     motivation_hidden: set[str] = field(default_factory=set)
 
     @classmethod
@@ -223,39 +222,17 @@ def rolled_counts(units: list[tuple[int, int | None]], direct: Mapping[int | Non
     return totals
 
 
-def rolled_up(units: list[Unit], direct: dict[int | None, Counter]) -> dict[int, Figures]:
-    """Each unit's figures plus those of every unit under it: one pass over the units, deepest first
-    (in nested-set order a unit comes before everything under it)."""
-    totals = {unit.pk: Figures.from_counts(direct.get(unit.pk, {})) for unit in units}
-    for unit in reversed(units):
-        if unit.parent_id in totals:
-            totals[unit.parent_id].add(totals[unit.pk])
-    return totals
-
-
-def scope_total(direct: dict[int | None, Counter]) -> Figures:
-    total: Counter = Counter()
-    for counts in direct.values():
-        total.update(counts)
-    return Figures.from_counts(total)
-
-
-def hidden_motivation(units: list[Unit], direct: dict[int | None, Counter]) -> tuple[set[str], dict[int, set[str]]]:
+def hidden_from_rolled(
+    units: list[tuple[int, int | None]], rolled: Mapping[int, Counter], total: Figures
+) -> tuple[set[str], dict[int, set[str]]]:
     """Complementary suppression over the whole organisation: the motivation figures ("people", and each answer)
-    held back for the org-wide total and for each unit (`units` in tree order, `direct` as motivation_counts).
+    held back for the org-wide total and for each unit of `units` ((id, parent id) in tree order, each preceded by
+    every unit above it), from their rolled-up counts (`rolled`, as apps.reports.stored keeps them) and the whole
+    organisation's (`total`).
 
     A figure shows only when it rests on MIN_GROUP_SIZE people or more and so does its difference from every
     figure shown above it (an enclosing unit, or the total): subtracting one shown figure from another never
     singles out fewer than five people's answers."""
-    rolled = rolled_counts([(unit.pk, unit.parent_id) for unit in units], direct)
-    return hidden_from_rolled([(unit.pk, unit.parent_id) for unit in units], rolled, scope_total(direct))
-
-
-def hidden_from_rolled(
-    units: list[tuple[int, int | None]], rolled: Mapping[int, Counter], total: Figures
-) -> tuple[set[str], dict[int, set[str]]]:
-    """hidden_motivation from rolled-up counts (apps.reports.stored keeps them): `units` as (id, parent id) in tree
-    order, each preceded by every unit above it, `rolled` their counts and `total` the whole organisation's."""
     parent_of = dict(units)
     hidden_total: set[str] = set()
     hidden: dict[int, set[str]] = {pk: set() for pk, _ in units}

@@ -111,20 +111,6 @@ class Table:
         found = rows.values_list("unit_id", "counts", "rolled", "cadence")
         return {pk: Row(Counter(counts), Counter(rolled), team) for pk, counts, rolled, team in found}
 
-    def cadences(self, units: Iterable[int] | None = None) -> dict[int, list]:
-        """The cadence of `units` (every unit's without them) that have one."""
-        if self.memory is not None:
-            wanted = None if units is None else set(units)
-            return {
-                pk: row.cadence
-                for pk, row in self.memory.items()
-                if row.cadence is not None and (wanted is None or pk in wanted)
-            }
-        rows = UnitFigures.objects.filter(scope_id=self.stored_pk, cadence__isnull=False)
-        if units is not None:
-            rows = rows.filter(unit_id__in=units)
-        return dict(rows.values_list("unit_id", "cadence").iterator(chunk_size=BATCH))
-
     def teams(self, unit: Unit | None, limit: int | None, slowest: bool = False) -> list[tuple[Unit, list]]:
         """The first `limit` units of `unit`'s subtree (the whole organisation without one) with a cadence, in tree
         order, or the slowest first: the longest median days between check-ins, those without a median last (ties
