@@ -18,6 +18,12 @@ def _namespace(name: str) -> int:
     return zlib.crc32(name.encode()) & 0x7FFFFFFF
 
 
+def lock_key(name: str) -> int:
+    """The first key of the lock family `name`, for SQL that takes its locks itself: pg_advisory_xact_lock(this, key)
+    is the lock `advisory_xact_lock(name, key)` takes."""
+    return _namespace(name)
+
+
 def advisory_xact_lock(name: str, key: int = GLOBAL_KEY) -> None:
     """Block until this transaction holds the lock (name, key); released at commit/rollback."""
     if not connection.in_atomic_block:

@@ -4,22 +4,23 @@ Incremental path: `recompute_goals(ids)` recomputes the given goals and what is 
 only — their ancestors and, transitively, the targets of `contributes` links (DESIGN.md
 "Progress") and theirs — each from its own metrics and the stored progress of what it counts
 (children, contributing sources), never by deltas, so running it twice changes nothing the
-second time. It costs a constant number of queries whatever the depth (read the path, its
-metrics, its inputs; write what changed). The path is computed in a topological order of
-what feeds what (child → parent, source → target), which apps.goals.links keeps acyclic.
+second time. It costs a constant number of statements whatever the depth: on PostgreSQL four
+(lock the path's cascade trees, lock and read the path, read its metrics and inputs, write what
+changed), in plain SQL since the ORM's building of them cost more than the database's work.
+The path is computed in a topological order of what feeds what (child → parent, source →
+target), which apps.goals.links keeps acyclic.
 
 Full path: `recompute_all()` recomputes every goal bottom-up in one pass, for repair.
 Both call `progress.compute_goal` on the same inputs, so they agree exactly.
 """
 
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
-from django.db.models.expressions import RawSQL
 
 from apps.core.bulk import bulk_update_rows
+from apps.core.locks import lock_key
 from apps.goals.models import Metric
 
 from . import tree
@@ -44,6 +45,11 @@ COMPUTE_FIELDS = (
     "last_checkin_at",
     *STORED,
 )
+# The incremental path reads the same fields (and the tree, for the locks) with SQL of its own.
+PATH_FIELDS = ("id", *COMPUTE_FIELDS[1:], "tree_id")
+PATH_KEYS = (*COMPUTE_FIELDS, "tree_id")
+GOALS = Goal._meta.db_table
+CANCELLED = GoalStatus.CANCELLED.value
 
 
 def recompute_goals(goal_ids: Iterable[int]) -> int:
@@ -56,8 +62,7 @@ def recompute_goals(goal_ids: Iterable[int]) -> int:
         path = _lock_path(ids)
         if not path:
             return 0
-        metrics = _metric_pairs(path.keys())
-        inputs = _input_rows(path.keys())
+        metrics, inputs = _inputs(path.keys())
         changed = _compute_bottom_up(path, metrics, inputs)
         write_figures(changed)
     return len(changed)
@@ -67,31 +72,82 @@ def _lock_path(ids: list[int]) -> dict[int, dict]:
     """The goals and every goal above them, locked (in id order) against a concurrent rollup of the same path.
 
     The cascade trees involved are locked first, as a tree write would (see tree.lock_cascade_trees), all at once in
-    ascending order: the path is read once unlocked to learn them. A goal may move (or a link appear) between that
-    read and the lock: the locked rows tell, and the missing trees are locked too before reading again.
+    ascending order, by the statement that first reads the path unlocked to learn them. A goal may move (or a link
+    appear) between that read and the lock: the locked rows tell, and the missing trees are locked too before reading
+    again. (On SQLite the single writer is the lock: the path is read once.)
     """
-    held: set[int] = set()
-    wanted = _cascade_trees_in(Goal.objects.filter(pk__in=_path_ids(ids)).order_by().values("layer", "tree_id"))
+    if connection.vendor != "postgresql":
+        return _read_path(ids, lock=False)
+    held = _lock_trees_of_path(ids)
     while True:
+        path = _read_path(ids, lock=True)
+        wanted = _cascade_trees_in(path.values())
+        if wanted <= held:
+            return path
         tree.lock_cascade_trees(wanted - held)
         held |= wanted
-        path = {row["pk"]: row for row in _path_for_update(ids)}
-        wanted = _cascade_trees_in(path.values())
-        if wanted <= held or connection.vendor != "postgresql":
-            return path
 
 
-def _path_ids(ids: list[int]) -> RawSQL:
-    """The given goals and all above them: up the `parent` links and from source to target along `contributes`
-    links (index lookups, O(path))."""
-    kinds = (GoalLink.Kind.CONTRIBUTES,)
-    return RawSQL(upward_sql(len(ids), link_kinds=kinds), [*ids, *kinds])
+def _path_ids_sql(count: int) -> str:
+    """A condition on `id`: the given goals and all above them, up the `parent` links and from source to target along
+    `contributes` links (index lookups, O(path)); params: the ids, then the kind. On PostgreSQL as `= ANY(ARRAY(…))`,
+    which reads the path's rows by primary key: with `IN (…)` the planner, who cannot know how short the path is,
+    hashes it against a scan of every goal."""
+    up = upward_sql(count, link_kinds=(GoalLink.Kind.CONTRIBUTES,))
+    return f"id = ANY(ARRAY({up}))" if connection.vendor == "postgresql" else f"id IN ({up})"
 
 
-def _path_for_update(ids: list[int]):
-    return (
-        Goal.objects.filter(pk__in=_path_ids(ids)).order_by("pk").select_for_update().values(*COMPUTE_FIELDS, "tree_id")
+def _lock_trees_of_path(ids: list[int]) -> set[int]:
+    """Read the path unlocked and lock its cascade trees in ascending order, in one statement (PostgreSQL); returns
+    them. A personal goal is a one-node tree of its own, and its parent (the cascade tree it hangs off) is on the path
+    too, so personal goals are left out."""
+    sql = (
+        "SELECT tree_id, pg_advisory_xact_lock(%s::integer, tree_id::integer) "
+        f"FROM (SELECT DISTINCT tree_id FROM {GOALS} WHERE {_path_ids_sql(len(ids))} AND layer <> %s "
+        "ORDER BY tree_id) trees"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [lock_key(tree.LOCK_NAME), *ids, GoalLink.Kind.CONTRIBUTES, Layer.PERSONAL])
+        return {tree_id for tree_id, _ in cursor.fetchall()}
+
+
+def _read_path(ids: list[int], *, lock: bool) -> dict[int, dict]:
+    """The path's rows ({field: value}, by id), FOR UPDATE when `lock`."""
+    columns = ", ".join(Goal._meta.get_field(name).column for name in PATH_FIELDS)
+    sql = f"SELECT {columns} FROM {GOALS} WHERE {_path_ids_sql(len(ids))} ORDER BY id{' FOR UPDATE' if lock else ''}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, GoalLink.Kind.CONTRIBUTES])
+        rows = cursor.fetchall()
+    converters = _converters(PATH_FIELDS)
+    path = {}
+    for values in rows:
+        row = dict(zip(PATH_KEYS, values, strict=True))
+        for name, convert in converters:
+            row[name] = convert(row[name])
+        path[row["pk"]] = row
+    return path
+
+
+def _converters(names: Iterable[str]) -> list[tuple[str, Callable]]:
+    """What turns the database's values of these fields into the ORM's (SQLite's timestamps into aware datetimes;
+    nothing on PostgreSQL), as (key, function) for the fields that need it."""
+    out = []
+    for name in names:
+        field = Goal._meta.get_field(name)
+        col = field.get_col(GOALS)
+        functions = [*connection.ops.get_db_converters(col), *field.get_db_converters(connection)]
+        if functions:
+            out.append(("pk" if field.primary_key else field.attname, _chain(functions, col)))
+    return out
+
+
+def _chain(functions: list[Callable], col) -> Callable:
+    def convert(value):
+        for function in functions:
+            value = function(value, col, connection)
+        return value
+
+    return convert
 
 
 def _cascade_trees_in(rows: Iterable[dict]) -> set[int]:
@@ -100,45 +156,59 @@ def _cascade_trees_in(rows: Iterable[dict]) -> set[int]:
     return {row["tree_id"] for row in rows if row["layer"] != Layer.PERSONAL}
 
 
-def _metric_pairs(goal_ids: Iterable[int]) -> dict[int, list[tuple[float, float]]]:
-    pairs = defaultdict(list)
-    rows = (
-        Metric.objects.filter(goal_id__in=list(goal_ids), archived_at__isnull=True)
-        .order_by()
-        .values_list("goal_id", "weight", "progress")
+# What each goal's rollup counts and its metrics, in one statement (params: the ids three times, then the kind twice).
+# A child carried over to a later cycle under the same parent (an annual intent above quarters) counts once: its live
+# copy counts, the original no longer does (see `_carried_beside`); the same for a contributes link the copy continues
+# (`_links_continued_by_copies`).
+INPUTS_SQL = """
+SELECT 'c', c.parent_id, c.id, c.weight, c.progress, c.last_activity_at FROM {goals} c
+ WHERE c.parent_id IN ({ids}) AND c.archived_at IS NULL AND c.status <> '{cancelled}'
+   AND NOT EXISTS (SELECT 1 FROM {goals} copy WHERE copy.carried_from_id = c.id AND copy.parent_id = c.parent_id
+                   AND copy.archived_at IS NULL)
+UNION ALL
+SELECT 'l', l.target_id, l.source_id, l.weight, s.progress, s.last_activity_at
+  FROM {links} l JOIN {goals} s ON s.id = l.source_id
+ WHERE l.target_id IN ({ids}) AND l.kind = %s AND s.archived_at IS NULL AND s.status <> '{cancelled}'
+   AND NOT EXISTS (SELECT 1 FROM {links} cl JOIN {goals} copy ON copy.id = cl.source_id
+                   WHERE copy.carried_from_id = l.source_id AND cl.target_id = l.target_id AND cl.kind = %s
+                   AND copy.archived_at IS NULL)
+UNION ALL
+SELECT 'm', m.goal_id, NULL, m.weight, m.progress, NULL FROM {metrics} m
+ WHERE m.goal_id IN ({ids}) AND m.archived_at IS NULL
+"""
+
+
+def _inputs(goal_ids: Iterable[int]) -> tuple[dict[int, list[tuple[float, float]]], dict[int, list[tuple]]]:
+    """What each goal's figures are computed from (one query): its live metrics' (weight, progress), and what its
+    rollup counts — its children and the sources of its `contributes` links that count (not cancelled, not
+    archived, not replaced by a carried copy; see INPUTS_SQL) — each as (id, weight, stored progress, last activity),
+    a link's weight for a contributing source."""
+    ids = list(goal_ids)
+    marks = ", ".join(["%s"] * len(ids))
+    sql = INPUTS_SQL.format(
+        goals=GOALS, links=GoalLink._meta.db_table, metrics=Metric._meta.db_table, ids=marks, cancelled=CANCELLED
     )
-    for goal_id, weight, progress in rows:
-        pairs[goal_id].append((weight, progress))
-    return pairs
+    kind = GoalLink.Kind.CONTRIBUTES
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, *ids, kind, kind, *ids])
+        rows = cursor.fetchall()
+    convert = dict(_converters(["last_activity_at"])).get("last_activity_at", _same)
+    metrics, inputs = defaultdict(list), defaultdict(list)
+    for what, goal_id, pk, weight, progress, active_at in rows:
+        if what == "m":
+            metrics[goal_id].append((weight, progress))
+        else:
+            inputs[goal_id].append((pk, weight, progress, convert(active_at)))
+    return metrics, inputs
+
+
+def _same(value):
+    return value
 
 
 def _input_rows(goal_ids: Iterable[int]) -> dict[int, list[tuple]]:
-    """What each goal's rollup counts (one query): its children and the sources of its `contributes` links that count
-    (not cancelled, not archived), each as (id, weight, stored progress, last activity) — a link's weight for a
-    contributing source. A child carried over to a later cycle under the same parent (an annual intent above
-    quarters) counts once: its copy counts, the original no longer does (see `_carried_beside`); the same for a
-    contributes link the copy continues (`_links_continued_by_copies`)."""
-    ids = list(goal_ids)
-    children = (
-        Goal.objects.filter(parent_id__in=ids, archived_at__isnull=True)
-        .exclude(status=GoalStatus.CANCELLED)
-        .exclude(Exists(_live_copies().filter(carried_from=OuterRef("pk"), parent_id=OuterRef("parent_id"))))
-        .order_by()
-        .values_list("parent_id", "pk", "weight", "progress", "last_activity_at")
-    )
-    contributions = (
-        GoalLink.objects.filter(target_id__in=ids, kind=GoalLink.Kind.CONTRIBUTES, source__archived_at__isnull=True)
-        .exclude(source__status=GoalStatus.CANCELLED)
-        .exclude(
-            Exists(_live_copy_links().filter(source__carried_from=OuterRef("source_id"), target=OuterRef("target")))
-        )
-        .order_by()
-        .values_list("target_id", "source_id", "weight", "source__progress", "source__last_activity_at")
-    )
-    out = defaultdict(list)
-    for goal_id, pk, weight, progress, active_at in children.union(contributions, all=True):
-        out[goal_id].append((pk, weight, progress, active_at))
-    return out
+    """What each goal's rollup counts (see `_inputs`)."""
+    return _inputs(goal_ids)[1]
 
 
 def _bottom_up_order(goals: dict[int, dict], inputs: dict[int, list[tuple]]) -> list[dict]:

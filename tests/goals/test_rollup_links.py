@@ -1,10 +1,11 @@
 """The rollup with `contributes` links (DESIGN.md "Progress"): a source counts in its target beside the children."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from apps.goals import links, rollup, services
+from apps.core.locks import lock_key
+from apps.goals import links, rollup, services, tree
 from apps.goals.models import Goal, GoalLink, GoalStatus, Layer
 from tests.factories import GoalFactory, MetricFactory, PersonFactory, cascade
 
@@ -162,3 +163,26 @@ def test_a_goal_fed_by_a_contribution_takes_no_progress_by_hand(db, commit):
     assert services.progress_entered_by_hand(fresh(target))
     link(commit, source, target)
     assert not services.progress_entered_by_hand(fresh(target))
+
+
+def tree_locks_held() -> set[int]:
+    """The cascade trees whose lock (apps.goals.tree's) this connection holds."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND objsubid = 2 "
+            "AND classid::bigint = %s AND granted",
+            [lock_key(tree.LOCK_NAME)],
+        )
+        return {int(objid) for (objid,) in cursor.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rollup_locks_every_cascade_tree_its_path_crosses_as_a_tree_write_would(postgres, two_lines, commit):
+    """Before it locks their rows: a tree write renumbering one of them cannot deadlock with it."""
+    source, _, target_intent, target = two_lines
+    link(commit, source, target)
+    leaf = GoalFactory(layer=Layer.PERSONAL, parent=source, cycle=source.cycle)  # a one-node tree: never locked
+    with transaction.atomic():
+        assert tree_locks_held() == set()
+        rollup.recompute_goals([leaf.pk])
+        assert tree_locks_held() == {source.tree_id, target_intent.tree_id}
