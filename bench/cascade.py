@@ -54,15 +54,17 @@ def run_size(goals: int, args: argparse.Namespace) -> dict:
     shape = orggen.Shape(goals=goals, depth=args.depth, intents=args.intents)
     log(f"{goals:,} goals: generating {shape.level_counts()} per level")
     generate_s, org = _seconds(orggen.build, shape, args.seed)
+    weave_s, woven = _seconds(scenarios.weave, org)
     drift_s, drift = _seconds(tree.find_drift)
     if drift:
         raise SystemExit(f"The generated trees drift ({len(drift)} fields, first {drift[:3]}): generator bug.")
     recompute_s, _ = _seconds(rollup.recompute_all)
     result = {
         "goals": goals,
-        "shape": _shape_facts(org),
+        "shape": {**_shape_facts(org), **woven},
         "setup": {
             "generate_s": generate_s,
+            "weave_s": weave_s,
             "drift_check_s": drift_s,
             "drift_check": "full tree.find_drift()",
             "drift_found": len(drift),

@@ -1,8 +1,13 @@
 """The raw-SQL baselines: the same minimal work as the engine, with no ORM in between.
 
 They run on the psycopg connection underneath Django's (same session, same server), with
-their own small arithmetic written to DESIGN.md's "Progress" rules. They are correct, not
-just fast: the benchmark checks that they leave exactly the figures the engine computes.
+their own small arithmetic written to DESIGN.md's "Progress" rules: what a goal counts is its
+children and the sources of its `contributes` links, a goal carried over under the same parent
+(or continuing the same link) counts once, as its live copy, and a goal without metrics is as
+fresh as its freshest input. They are correct, not just fast: the benchmark checks that they
+leave exactly the figures the engine computes (bench/scenarios.py weaves links and carried copies
+into the organisation for that). What they leave out is the engine's own machinery: the advisory
+locks on the cascade trees it takes before locking rows (django-mptt renumbers trees under them).
 Each function returns how many statements it sent, BEGIN and COMMIT included, as Django's
 CaptureQueriesContext counts them for the engine.
 """
@@ -12,35 +17,56 @@ from collections import defaultdict
 
 from django.db import connection
 
-from apps.goals.models import Goal, Metric
+from apps.goals.models import Goal, GoalLink, Metric
 
 TRANSACTION = 2  # BEGIN and COMMIT
 GOALS = Goal._meta.db_table
 METRICS = Metric._meta.db_table
+LINKS = GoalLink._meta.db_table
 
-# The goal and its ancestors by the `parent` links (one index probe per level), locked like the engine's.
+# The goal and every goal above it, up the `parent` links and along `contributes` links from source to target (one
+# index probe per step), locked like the engine's. Read by primary key (`= ANY(ARRAY(...))`: joined to the recursion,
+# the planner may hash it against a scan of every goal).
 PATH_SQL = f"""
-WITH RECURSIVE path(id, parent_id, distance) AS (
-    SELECT id, parent_id, 0 FROM {GOALS} WHERE id = %s
-  UNION ALL
-    SELECT g.id, g.parent_id, path.distance + 1 FROM {GOALS} g JOIN path ON g.id = path.parent_id
+WITH RECURSIVE up(id) AS (
+    SELECT %s::bigint
+  UNION
+    SELECT above.id FROM up CROSS JOIN LATERAL (
+        SELECT parent_id FROM {GOALS} WHERE id = up.id AND parent_id IS NOT NULL
+        UNION ALL
+        SELECT target_id FROM {LINKS} WHERE source_id = up.id AND kind = 'contributes'
+    ) AS above(id)
 )
-SELECT g.id, g.progress_source, g.manual_progress, g.measured_progress, g.rollup_progress, g.progress, path.distance
-FROM {GOALS} g JOIN path ON g.id = path.id ORDER BY g.id FOR UPDATE OF g
+SELECT id, progress_source, manual_progress, last_checkin_at,
+       measured_progress, rollup_progress, progress, last_activity_at
+FROM {GOALS} WHERE id = ANY(ARRAY(SELECT id FROM up)) ORDER BY id FOR UPDATE
 """
 
-# Metrics and counted children of the path, in one round trip: (kind, goal, child, weight, progress).
+# What the path's goals count, in one round trip: (kind, goal, input, weight, progress, last activity) for their live
+# metrics ('m'), their counted children ('c') and the sources of their counted `contributes` links ('l'). A child
+# (or a link's source) whose live carried-over copy sits under the same parent (links to the same target) counts once,
+# as that copy.
 INPUTS_SQL = f"""
-SELECT 'm', goal_id, NULL::bigint, weight, progress FROM {METRICS}
- WHERE goal_id = ANY(%s) AND archived_at IS NULL
+SELECT 'm', goal_id, NULL::bigint, weight, progress, NULL::timestamptz FROM {METRICS}
+ WHERE goal_id = ANY(%(ids)s) AND archived_at IS NULL
 UNION ALL
-SELECT 'c', parent_id, id, weight, progress FROM {GOALS}
- WHERE parent_id = ANY(%s) AND archived_at IS NULL AND status <> 'cancelled'
+SELECT 'c', parent_id, id, weight, progress, last_activity_at FROM {GOALS} c
+ WHERE parent_id = ANY(%(ids)s) AND archived_at IS NULL AND status <> 'cancelled'
+   AND NOT EXISTS (SELECT FROM {GOALS} copy WHERE copy.carried_from_id = c.id AND copy.parent_id = c.parent_id
+                   AND copy.archived_at IS NULL)
+UNION ALL
+SELECT 'l', l.target_id, l.source_id, l.weight, s.progress, s.last_activity_at
+  FROM {LINKS} l JOIN {GOALS} s ON s.id = l.source_id
+ WHERE l.target_id = ANY(%(ids)s) AND l.kind = 'contributes' AND s.archived_at IS NULL AND s.status <> 'cancelled'
+   AND NOT EXISTS (SELECT FROM {LINKS} cl JOIN {GOALS} copy ON copy.id = cl.source_id
+                   WHERE copy.carried_from_id = l.source_id AND cl.target_id = l.target_id
+                   AND cl.kind = 'contributes' AND copy.archived_at IS NULL)
 """
 
 WRITE_GOALS_SQL = f"""
-UPDATE {GOALS} AS g SET measured_progress = v.m, rollup_progress = v.r, progress = v.p
-FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::float8[]) AS v(id, m, r, p) WHERE g.id = v.id
+UPDATE {GOALS} AS g SET measured_progress = v.m, rollup_progress = v.r, progress = v.p, last_activity_at = v.a
+FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::float8[], %s::timestamptz[]) AS v(id, m, r, p, a)
+WHERE g.id = v.id
 """
 
 WRITE_METRICS_SQL = f"""
@@ -48,10 +74,23 @@ UPDATE {METRICS} AS m SET progress = v.p FROM unnest(%s::bigint[], %s::float8[])
 """
 
 ALL_METRICS_SQL = f"SELECT id, goal_id, start, target, current, weight, progress, archived_at IS NULL FROM {METRICS}"
+# Every goal, whether it counts for its parent (not cancelled, not archived, not replaced there by its live copy).
 ALL_GOALS_SQL = f"""
-SELECT id, parent_id, layer = 'personal', level, weight, status <> 'cancelled' AND archived_at IS NULL,
-       progress_source, manual_progress, measured_progress, rollup_progress, progress
-FROM {GOALS}
+SELECT g.id, g.parent_id, g.weight, g.status <> 'cancelled' AND g.archived_at IS NULL,
+       g.status <> 'cancelled' AND g.archived_at IS NULL AND copy.carried_from_id IS NULL,
+       g.progress_source, g.manual_progress, g.last_checkin_at,
+       g.measured_progress, g.rollup_progress, g.progress, g.last_activity_at
+FROM {GOALS} g LEFT JOIN (
+    SELECT DISTINCT carried_from_id, parent_id FROM {GOALS} WHERE carried_from_id IS NOT NULL AND archived_at IS NULL
+) copy ON copy.carried_from_id = g.id AND copy.parent_id = g.parent_id
+"""
+# Every `contributes` link but those a live carried-over copy continues (the copy's own link counts instead).
+ALL_LINKS_SQL = f"""
+SELECT l.source_id, l.target_id, l.weight FROM {LINKS} l
+ WHERE l.kind = 'contributes' AND NOT EXISTS (
+    SELECT FROM {LINKS} cl JOIN {GOALS} copy ON copy.id = cl.source_id
+     WHERE copy.carried_from_id = l.source_id AND cl.target_id = l.target_id
+       AND cl.kind = 'contributes' AND copy.archived_at IS NULL)
 """
 
 INSERT_SQL = f"""
@@ -80,12 +119,18 @@ def _weighted(pairs: list[tuple[float, float]]) -> float | None:
     return min(1.0, max(0.0, math.fsum(w * v for w, v in pairs) / total))
 
 
-def _figures(source: str, manual: float | None, metrics: list, children: list) -> tuple:
-    measured, rollup = _weighted(metrics), _weighted(children)
+def _figures(source: str, manual: float | None, metrics: list, inputs: list) -> tuple:
+    measured, rollup = _weighted(metrics), _weighted(inputs)
     if source == "auto":
-        source = "metrics" if metrics else "children" if children else "manual"
+        source = "metrics" if metrics else "children" if inputs else "manual"
     chosen = {"metrics": measured, "children": rollup, "manual": manual}[source]
     return measured, rollup, min(1.0, max(0.0, chosen)) if chosen is not None else 0.0
+
+
+def _freshest(own, has_metrics: bool, inputs: list):
+    """A goal's last activity: its own latest check-in, and its inputs' if it has no metrics of its own."""
+    times = [at for at in ([own] if has_metrics else [own, *inputs]) if at is not None]
+    return max(times) if times else None
 
 
 def _metric_progress(start, target, current) -> float:
@@ -97,44 +142,57 @@ def _metric_progress(start, target, current) -> float:
 def _write_goals(cursor, changed: list[tuple]) -> int:
     if not changed:
         return 0
-    ids, measured, rollup, progress = (list(column) for column in zip(*changed, strict=True))
-    cursor.execute(WRITE_GOALS_SQL, [ids, measured, rollup, progress])
+    cursor.execute(WRITE_GOALS_SQL, [list(column) for column in zip(*changed, strict=True)])
     return 1
 
 
-# --- (a) one goal and its ancestors ---------------------------------------------------------
-
-
-def path_recompute(goal_id: int) -> int:
-    """Recompute a goal and its ancestors: lock+read the path, read its inputs, write what changed."""
-    conn = raw_connection()
-    with conn.transaction(), conn.cursor() as cursor:
-        cursor.execute(PATH_SQL, [goal_id])
-        path = cursor.fetchall()
-        ids = [row[0] for row in path]
-        cursor.execute(INPUTS_SQL, [ids, ids])
-        changed = _path_figures(path, cursor.fetchall())
-        return TRANSACTION + 2 + _write_goals(cursor, changed)
-
-
-def _path_figures(path: list[tuple], inputs: list[tuple]) -> list[tuple]:
-    metrics, children = defaultdict(list), defaultdict(list)
-    for kind, goal_id, child_id, weight, progress in inputs:
-        if kind == "m":
-            metrics[goal_id].append((weight, progress))
-        else:
-            children[goal_id].append((child_id, weight, progress))
-    fresh, changed = {}, []
-    for goal_id, source, manual, *stored, _distance in sorted(path, key=lambda row: row[-1]):  # leaf first
-        kids = [(w, fresh.get(child, p)) for child, w, p in children[goal_id]]
-        figures = _figures(source, manual, metrics[goal_id], kids)
-        fresh[goal_id] = figures[2]
-        if list(figures) != stored:
-            changed.append((goal_id, *figures))
+def _compute(goals: dict, metrics: dict, inputs: dict) -> list[tuple]:
+    """Every goal of `goals` (id → (source, manual, own check-in, *stored figures)) after the goals among them it
+    counts (a depth-first walk down its inputs; the links' rules keep them acyclic); `inputs[id]` holds (input,
+    weight, progress, last activity), and an input computed here counts with its fresh figures. Returns
+    (id, *figures) of the goals whose figures changed."""
+    fresh, entered, changed = {}, set(), []
+    for top in goals:
+        stack = [top]
+        while stack:
+            goal_id = stack[-1]
+            if goal_id not in entered:
+                entered.add(goal_id)
+                stack.extend(i for i, *_ in inputs[goal_id] if i in goals and i not in entered)
+                continue
+            stack.pop()
+            if goal_id in fresh:
+                continue
+            kids = [(w, *fresh[i][2:]) if i in fresh else (w, p, at) for i, w, p, at in inputs[goal_id]]
+            source, manual, own, *stored = goals[goal_id]
+            figures = _figures(source, manual, metrics[goal_id], [(w, p) for w, p, _ in kids])
+            at = _freshest(own, bool(metrics[goal_id]), [at for *_, at in kids])
+            fresh[goal_id] = (*figures, at)
+            if [*figures, at] != stored:
+                changed.append((goal_id, *figures, at))
     return changed
 
 
-# --- (b) everything, bottom-up in one pass ---------------------------------------------------
+# --- (a) one goal and what is above it -------------------------------------------------------
+
+
+def path_recompute(goal_id: int) -> int:
+    """Recompute a goal and what is above it: lock+read the path, read its inputs, write what changed."""
+    conn = raw_connection()
+    with conn.transaction(), conn.cursor() as cursor:
+        cursor.execute(PATH_SQL, [goal_id])
+        goals = {row[0]: row[1:] for row in cursor.fetchall()}
+        cursor.execute(INPUTS_SQL, {"ids": list(goals)})
+        metrics, inputs = defaultdict(list), defaultdict(list)
+        for kind, target, source, weight, progress, at in cursor.fetchall():
+            if kind == "m":
+                metrics[target].append((weight, progress))
+            else:
+                inputs[target].append((source, weight, progress, at))
+        return TRANSACTION + 2 + _write_goals(cursor, _compute(goals, metrics, inputs))
+
+
+# --- (b) everything in one pass ---------------------------------------------------------------
 
 
 def full_recompute() -> int:
@@ -142,14 +200,24 @@ def full_recompute() -> int:
     conn = raw_connection()
     with conn.transaction(), conn.cursor() as cursor:
         cursor.execute(ALL_METRICS_SQL)
-        pairs, stale_metrics = _all_metric_progress(cursor.fetchall())
+        metrics, stale_metrics = _all_metric_progress(cursor.fetchall())
         statements = TRANSACTION + 1
         if stale_metrics:
             cursor.execute(WRITE_METRICS_SQL, [list(ids) for ids in zip(*stale_metrics, strict=True)])
             statements += 1
         cursor.execute(ALL_GOALS_SQL)
-        changed = _all_goal_figures(cursor.fetchall(), pairs)
-        return statements + 1 + _write_goals(cursor, changed)
+        goals, counted, inputs = {}, set(), defaultdict(list)
+        for goal_id, parent_id, weight, live, for_parent, *figures in cursor.fetchall():
+            goals[goal_id] = tuple(figures)
+            if live:
+                counted.add(goal_id)
+            if parent_id is not None and for_parent:
+                inputs[parent_id].append((goal_id, weight, None, None))  # computed here: no stored figures read
+        cursor.execute(ALL_LINKS_SQL)
+        for source, target, weight in cursor.fetchall():
+            if source in counted:
+                inputs[target].append((source, weight, None, None))
+        return statements + 2 + _write_goals(cursor, _compute(goals, metrics, inputs))
 
 
 def _all_metric_progress(rows: list[tuple]) -> tuple[dict, list[tuple[int, float]]]:
@@ -161,26 +229,6 @@ def _all_metric_progress(rows: list[tuple]) -> tuple[dict, list[tuple[int, float
         if live:
             pairs[goal_id].append((weight, progress))
     return pairs, stale
-
-
-def _all_goal_figures(rows: list[tuple], metric_pairs: dict) -> list[tuple]:
-    """Deepest first: personal goals (always leaves), then the cascade levels from the bottom up."""
-    children, progress, by_depth = defaultdict(list), {}, defaultdict(list)
-    for row in rows:
-        goal_id, parent_id, personal, level, weight, counted = row[:6]
-        progress[goal_id] = row[10]
-        if parent_id is not None and counted:
-            children[parent_id].append((goal_id, weight))
-        by_depth[-1 if personal else level].append(row)
-    changed = []
-    for depth in [-1, *sorted((d for d in by_depth if d >= 0), reverse=True)]:
-        for goal_id, _, _, _, _, _, source, manual, *stored in by_depth.get(depth, []):
-            kids = [(w, progress[child]) for child, w in children[goal_id]]
-            figures = _figures(source, manual, metric_pairs.get(goal_id, []), kids)
-            progress[goal_id] = figures[2]
-            if list(figures) != stored:
-                changed.append((goal_id, *figures))
-    return changed
 
 
 # --- (c) a plain single-row insert ---------------------------------------------------------------

@@ -8,15 +8,19 @@ Engine and baseline alternate inside one loop, so drift in the machine's load hi
 """
 
 import random
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from unittest import mock
 
 from django.db import connection
+from django.db.models import Max, Q
 
+from apps.cycles.models import Cycle
 from apps.goals import dirty, rollup, services, tree
-from apps.goals.models import Goal, Layer, Metric, Motivation, PendingRollup
+from apps.goals.models import Goal, GoalLink, GoalStatus, Layer, Metric, Motivation, PendingRollup
 from apps.goals.progress import metric_progress
 from apps.goals.services import checkin_record
 from apps.org.models import Person, Unit
@@ -80,6 +84,95 @@ def _figures_digest() -> str:
         return goals + cursor.fetchone()[0]
 
 
+# --- what the product's rules add to the generated organisation -------------------------------------------
+
+
+def weave(org: Org) -> dict:
+    """Add what bench/orggen.py's cascade lacks and the rollup's rules count, so that the engine and the raw baselines
+    are compared (and checked against each other) on it too: `contributes` links (and a few `supports` links, which
+    count nowhere) from one operational goal in three and one personal goal in seven up into another intent's tree,
+    and personal goals carried over from one quarter into the next under the same parent (one in ten: the live copy
+    counts once in the parent's rollup instead of the original; a copy of a linked goal carries its link on).
+    Every edge goes to a shallower level, so the graph stays acyclic; no tree is renumbered (copies are one-node
+    trees). Only this benchmark's own organisation (bench/cascade.py) is woven; returns what was added."""
+    goals = (
+        Goal.objects.exclude(layer=Layer.INTENT).order_by("pk").values("pk", "layer", "level", "tree_id", "parent_id")
+    )
+    trees = sorted({row["tree_id"] for row in goals if row["layer"] != Layer.PERSONAL})
+    targets = defaultdict(list)  # (tree, level) -> goals
+    for row in goals:
+        if row["layer"] != Layer.PERSONAL:
+            targets[row["tree_id"], row["level"]].append(row["pk"])
+    tree_of = {row["pk"]: row["tree_id"] for row in goals if row["layer"] != Layer.PERSONAL}
+    links, copies = [], []
+    for row in goals:
+        pk = row["pk"]
+        if row["layer"] == Layer.PERSONAL:
+            home, level, every = tree_of[row["parent_id"]], 2, 7
+        elif row["level"] == 3:
+            home, level, every = row["tree_id"], 1, 3
+        else:
+            continue
+        if pk % every == 0:
+            other = trees[(trees.index(home) + 1) % len(trees)]
+            candidates = targets[other, level]
+            kind = GoalLink.Kind.SUPPORTS if pk % 5 == 0 else GoalLink.Kind.CONTRIBUTES
+            links.append(GoalLink(source_id=pk, target_id=candidates[pk % len(candidates)], kind=kind, weight=pk % 3))
+        if row["layer"] == Layer.PERSONAL and pk % 10 == 3:
+            copies.append(pk)
+    GoalLink.objects.bulk_create(links, batch_size=5000)
+    carried = _carry_over(copies)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {raw.GOALS}")
+        cursor.execute(f"VACUUM ANALYZE {raw.LINKS}")
+    return {"links": len(links), "carried_copies": carried}
+
+
+def _carry_over(original_ids: list[int]) -> int:
+    """Copy each goal into the next quarter under its own parent (carried_from set), with its metrics and links;
+    the originals move to the first quarter. Returns how many copies were written."""
+    year = Cycle.objects.get(parent__isnull=True)
+    q1, q2 = (
+        Cycle.objects.create(name=f"{year.name} Q{n}", start=start, end=end, parent=year, status=Cycle.Status.ACTIVE)
+        for n, start, end in ((1, date(2027, 1, 1), date(2027, 3, 31)), (2, date(2027, 4, 1), date(2027, 6, 30)))
+    )
+    originals = list(Goal.objects.filter(pk__in=original_ids).order_by("pk"))
+    Goal.objects.filter(pk__in=original_ids).update(cycle=q1)
+    next_tree = Goal.objects.aggregate(top=Max("tree_id"))["top"] + 1
+    copies = []
+    for i, original in enumerate(originals):
+        copy = Goal(
+            **{f.attname: getattr(original, f.attname) for f in Goal._meta.concrete_fields if not f.primary_key},
+        )
+        copy.cycle, copy.carried_from_id, copy.tree_id = q2, original.pk, next_tree + i
+        copy.status = GoalStatus.ACTIVE
+        copies.append(copy)
+    copies = Goal.objects.bulk_create(copies, batch_size=5000)
+    pairs = dict(zip((o.pk for o in originals), copies, strict=True))
+    Metric.objects.bulk_create(
+        [
+            Metric(
+                goal=pairs[m.goal_id],
+                name=m.name,
+                start=m.start,
+                target=m.target,
+                current=m.current,
+                weight=m.weight,
+                progress=m.progress,
+            )
+            for m in Metric.objects.filter(goal_id__in=pairs)
+        ],
+        batch_size=5000,
+    )
+    GoalLink.objects.bulk_create(
+        [
+            GoalLink(source=pairs[link.source_id], target_id=link.target_id, kind=link.kind, weight=link.weight)
+            for link in GoalLink.objects.filter(source_id__in=pairs)
+        ]
+    )
+    return len(copies)
+
+
 # --- (a) one check-in rolled up to the root -----------------------------------------------------------
 
 
@@ -118,13 +211,22 @@ def _rollup_queries(org: Org, rng: random.Random) -> list[int]:
 
 
 def _path_agreement(org: Org, rng: random.Random) -> bool:
-    """After the baseline has rolled a change up, the engine must find nothing left to change."""
-    for goal_id, metric_id in _pick(org.live_leaves, 10, rng):
+    """After the baseline has rolled a change up, the engine must find nothing left to change: on random leaves, and
+    on leaves that are linked, carried over or copies (see `weave`)."""
+    for goal_id, metric_id in _pick(org.live_leaves, 10, rng) + _pick(_woven_leaves(), 20, rng):
         _move_metric(metric_id, rng)
         raw.path_recompute(goal_id)
         if rollup.recompute_goals([goal_id]) != 0:
             return False
     return True
+
+
+def _woven_leaves() -> list[tuple[int, int]]:
+    """(goal, metric) of personal goals that are the source of a link, carried over, or a carried copy."""
+    linked = GoalLink.objects.values("source_id")
+    woven = Q(pk__in=linked) | Q(carried_from__isnull=False) | Q(carried_into__isnull=False)
+    goals = Goal.objects.filter(woven, layer=Layer.PERSONAL).exclude(status=GoalStatus.CANCELLED).values("pk")
+    return list(Metric.objects.filter(goal__in=goals).order_by("goal_id", "pk").values_list("goal_id", "pk"))
 
 
 def checkin_end_to_end(org: Org, repeats: Repeats, rng: random.Random) -> dict:
