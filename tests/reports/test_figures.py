@@ -11,6 +11,7 @@ from apps.goals.models import Goal, GoalStatus, Layer
 from apps.goals.selectors import goal_health
 from apps.goals.similarity import COPY_THRESHOLD, title_similarity
 from apps.reports import figures, selectors, stored
+from apps.reports.api.serializers import LIST_FIELDS
 from apps.reports.rules import health_expression, off_track_bound_q, orphaned_q, reaches_published_intent_q
 from apps.reports.scope import Scope
 from apps.reports.selectors import UnitPick, alignment_summary
@@ -502,3 +503,41 @@ def test_the_first_rows_of_the_at_risk_list_whichever_way_they_are_read(nord, mo
     assert listed  # something to read
     for n in range(1, len(listed) + 2):
         assert report.first_rows("goals_at_risk", n) == listed[:n], n
+
+
+@pytest.mark.parametrize("gather_at_most", [0, 20_000])
+@pytest.mark.parametrize("unit_name", [None, "Nord", "Sales"])
+def test_the_first_goals_without_a_metric_whichever_way_they_are_read(nord, monkeypatch, gather_at_most, unit_name):
+    """Along the id index, or (a small part of the organisation) gathered by unit and sorted: the same first rows."""
+    monkeypatch.setattr(selectors, "GATHER_AT_MOST", gather_at_most)
+    unit = {"Nord": nord.nord, "Sales": nord.sales}.get(unit_name)
+    report = alignment_summary(nord.cycle, unit=unit)
+    listed = list(report.goals_without_metric)
+    assert listed  # something to read
+    for n in range(1, len(listed) + 2):
+        assert report.first_rows("goals_without_metric", n) == listed[:n], n
+
+
+def test_gathering_a_list_leaves_the_planner_as_it_was(postgres, nord):
+    """The gathered read turns sequential scans off for its one query only (a PostgreSQL planner setting)."""
+    report = alignment_summary(nord.cycle, unit=nord.nord)
+    assert report.goals_total <= selectors.GATHER_AT_MOST
+    assert report.first_rows("goals_without_metric", 5)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.parametrize("name", sorted(LIST_FIELDS))
+@pytest.mark.parametrize("unit_name", [None, "Nord"])
+def test_the_apis_rows_are_the_lists_rows_read_as_values(nord, monkeypatch, name, unit_name):
+    """The API reads each list's first rows as plain values (no joins, no instances): the same rows, the same
+    figures, as the list's model instances."""
+    monkeypatch.setattr(selectors, "WALK", 2)
+    unit = {"Nord": nord.nord}.get(unit_name)
+    report = alignment_summary(nord.cycle, unit=unit)
+    fields = LIST_FIELDS[name]
+    listed = [{field: getattr(row, field) for field in fields} for row in getattr(report, name)]
+    assert listed or name == "people_without_goals"
+    for n in range(1, len(listed) + 2):
+        assert report.first_rows(name, n, fields) == listed[:n], n

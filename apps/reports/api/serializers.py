@@ -218,6 +218,18 @@ class HealthCountsSerializer(serializers.Serializer):
     off_track = serializers.IntegerField(help_text="Active goals off track.")
 
 
+# What each list's rows are read as (apps.reports.selectors.AlignmentSummary.first_rows): its serializer's sources.
+GOAL_ROW = ("id", "title", "layer", "owner_id", "unit_id", "cycle_id")
+LIST_FIELDS = {
+    "orphaned_goals": (*GOAL_ROW, "reason"),
+    "people_without_goals": ("id", "username", "name", "unit_id"),
+    "stale_goals": (*GOAL_ROW, "last_activity"),
+    "goals_without_metric": (*GOAL_ROW, "progress"),
+    "goals_at_risk": (*GOAL_ROW, "health", "progress"),
+    "alignment_gaps": (*GOAL_ROW, "measured_progress", "rollup_progress", "gap"),
+}
+
+
 class AlignmentSummarySerializer(serializers.Serializer):
     cycles = serializers.ListField(
         child=serializers.IntegerField(), source="cycle_ids", help_text="The cycles covered (ids)."
@@ -284,7 +296,7 @@ class AlignmentSummarySerializer(serializers.Serializer):
         totals = summary.totals
 
         def listed(name: str) -> dict:
-            return {"count": summary.list_count(name), "results": summary.first_rows(name, limit)}
+            return {"count": summary.list_count(name), "results": summary.first_rows(name, limit, LIST_FIELDS[name])}
 
         copies = [goal for goal, _ in summary.first_copies[:limit]]
         for goal, score in summary.first_copies:
