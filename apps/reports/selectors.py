@@ -392,7 +392,7 @@ def alignment_summary(
         units=rows,
         unit_count=unit_count,
         intents=published_intents(scope),
-        copies=copy_scan(scope, shown),
+        copies=copy_scan(scope, shown, totals.copies, sum(totals.goals_per_layer.values())),
         table=table,
         motivation=totals.motivation,
     )

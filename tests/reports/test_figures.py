@@ -6,12 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.serializers import Serializer
 
 from apps.goals.models import Goal, GoalStatus, Layer
 from apps.goals.selectors import goal_health
 from apps.goals.similarity import COPY_THRESHOLD, title_similarity
 from apps.reports import figures, selectors, stored
-from apps.reports.api.serializers import LIST_FIELDS
+from apps.reports.api.serializers import LIST_FIELDS, AlignmentSummarySerializer
 from apps.reports.rules import health_expression, off_track_bound_q, orphaned_q, reaches_published_intent_q
 from apps.reports.scope import Scope
 from apps.reports.selectors import UnitPick, alignment_summary
@@ -541,3 +542,27 @@ def test_the_apis_rows_are_the_lists_rows_read_as_values(nord, monkeypatch, name
     assert listed or name == "people_without_goals"
     for n in range(1, len(listed) + 2):
         assert report.first_rows(name, n, fields) == listed[:n], n
+    # Each row's JSON, straight from the values, is what DRF's generic walk over the serializer's fields gives.
+    rows = AlignmentSummarySerializer().fields[name].fields["results"].child
+    for row in report.first_rows(name, 100, fields):
+        assert rows.to_representation(row) == Serializer.to_representation(rows, row)
+
+
+@pytest.mark.parametrize("unit_name", [None, "Nord", "Sales"])
+def test_the_first_copies_whichever_way_they_are_found(nord, unit_name):
+    """Along the copies' index, or (a small part with fewer copies than shown) among the part's own goals: the same
+    copies in the same order; none at all costs no query."""
+    from apps.reports.copies import copied_goals, copy_scan
+
+    unit = {"Nord": nord.nord, "Sales": nord.sales}.get(unit_name)
+    report = alignment_summary(nord.cycle, unit=unit)
+    every = list(copied_goals(report.scope).values_list("pk", "copy_score"))
+    count = report.totals.copies
+    assert count == len(every)
+    for shown in (1, 2, 50):
+        assert copy_scan(report.scope, shown).first == every[:shown]  # along the index
+        assert copy_scan(report.scope, shown, count, goals=report.goals_total).first == every[:shown]
+        assert copy_scan(report.scope, shown, count, goals=10**9).first == every[:shown]
+    with CaptureQueriesContext(connection) as captured:
+        assert copy_scan(report.scope, 50, count=0).first == []
+    assert not captured.captured_queries

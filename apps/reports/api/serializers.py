@@ -1,6 +1,9 @@
 """The alignment report's JSON shape (and its documentation). The shape only grows: fields are added, never
 changed or removed."""
 
+from collections.abc import Callable
+from functools import cached_property
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -50,7 +53,24 @@ class AlignmentQuerySerializer(serializers.Serializer):
     )
 
 
-class GoalRowSerializer(serializers.Serializer):
+class ValuesRowSerializer(serializers.Serializer):
+    """A row of a list read as a dict of plain values (AlignmentSummary.first_rows with `fields`): each field's
+    representation taken straight from its source key. DRF's generic walk (attribute lookups, dotted sources) costs
+    about 6 µs a field, some 50 ms for a report's 700 rows; model instances still take that walk."""
+
+    def to_representation(self, row):
+        if not isinstance(row, dict):
+            return super().to_representation(row)
+        return {
+            name: None if (value := row[source]) is None else represent(value) for name, source, represent in self._plan
+        }
+
+    @cached_property
+    def _plan(self) -> list[tuple[str, str, Callable]]:
+        return [(field.field_name, field.source, field.to_representation) for field in self._readable_fields]
+
+
+class GoalRowSerializer(ValuesRowSerializer):
     id = serializers.IntegerField(help_text="The goal's id.")
     title = serializers.CharField(help_text="The goal's title.")
     layer = serializers.ChoiceField(choices=Layer.choices, help_text="The goal's layer.")
@@ -104,7 +124,7 @@ class CopiedGoalSerializer(GoalRowSerializer):
     )
 
 
-class PersonRowSerializer(serializers.Serializer):
+class PersonRowSerializer(ValuesRowSerializer):
     id = serializers.IntegerField(help_text="The person's id.")
     username = serializers.CharField(help_text="Their username.")
     name = serializers.CharField(help_text="Their name.")
