@@ -90,7 +90,7 @@ def _figures_digest() -> str:
 def weave(org: Org) -> dict:
     """Add what bench/orggen.py's cascade lacks and the rollup's rules count, so that the engine and the raw baselines
     are compared (and checked against each other) on it too: `contributes` links (and a few `supports` links, which
-    count nowhere) from one operational goal in three and one personal goal in seven up into another intent's tree,
+    count nowhere) from one operational goal in four and one personal goal in twenty up into another intent's tree,
     and personal goals carried over from one quarter into the next under the same parent (one in ten: the live copy
     counts once in the parent's rollup instead of the original; a copy of a linked goal carries its link on).
     Every edge goes to a shallower level, so the graph stays acyclic; no tree is renumbered (copies are one-node
@@ -108,15 +108,15 @@ def weave(org: Org) -> dict:
     for row in goals:
         pk = row["pk"]
         if row["layer"] == Layer.PERSONAL:
-            home, level, every = tree_of[row["parent_id"]], 2, 7
+            home, level, every = tree_of[row["parent_id"]], 2, 20
         elif row["level"] == 3:
-            home, level, every = row["tree_id"], 1, 3
+            home, level, every = row["tree_id"], 1, 4
         else:
             continue
-        if pk % every == 0:
+        if pk % every == 3:  # as the carried ones (pk % 10 == 3): half the linked personal goals are carried too
             other = trees[(trees.index(home) + 1) % len(trees)]
             candidates = targets[other, level]
-            kind = GoalLink.Kind.SUPPORTS if pk % 5 == 0 else GoalLink.Kind.CONTRIBUTES
+            kind = GoalLink.Kind.SUPPORTS if pk // every % 5 == 0 else GoalLink.Kind.CONTRIBUTES
             links.append(GoalLink(source_id=pk, target_id=candidates[pk % len(candidates)], kind=kind, weight=pk % 3))
         if row["layer"] == Layer.PERSONAL and pk % 10 == 3:
             copies.append(pk)
