@@ -279,9 +279,8 @@ def write_figures(rows: list[dict]) -> None:
 def recompute_all() -> int:
     """Recompute every metric's and goal's progress in one bottom-up pass. Returns how many goals changed."""
     with transaction.atomic():
-        _recompute_metric_progress()
+        metrics = _recompute_metric_progress()
         goals = {row["pk"]: row for row in Goal.objects.values(*COMPUTE_FIELDS).iterator(chunk_size=10000)}
-        metrics = _metric_pairs_all()
         inputs: dict[int, list[tuple]] = defaultdict(list)
         replaced = _carried_beside(goals)
         for row in goals.values():
@@ -330,25 +329,21 @@ def _contributes_all():
     return links.values_list("source_id", "target_id", "weight").iterator(chunk_size=10000)
 
 
-def _metric_pairs_all() -> dict[int, list[tuple[float, float]]]:
-    pairs = defaultdict(list)
-    for goal_id, weight, progress in (
-        Metric.objects.filter(archived_at__isnull=True)
-        .values_list("goal_id", "weight", "progress")
-        .iterator(chunk_size=10000)
-    ):
-        pairs[goal_id].append((weight, progress))
-    return pairs
-
-
-def _recompute_metric_progress() -> None:
-    stale = []
-    rows = Metric.objects.order_by().values_list("pk", "start", "target", "current", "progress")
-    for pk, start, target, current, stored in rows.iterator(chunk_size=10000):
+def _recompute_metric_progress() -> dict[int, list[tuple[float, float]]]:
+    """Recompute and store every metric's progress; returns each goal's live metrics' (weight, progress), read in
+    the same pass."""
+    stale, pairs = [], defaultdict(list)
+    rows = Metric.objects.order_by().values_list(
+        "pk", "goal_id", "weight", "start", "target", "current", "progress", "archived_at"
+    )
+    for pk, goal_id, weight, start, target, current, stored, archived_at in rows.iterator(chunk_size=10000):
         value = metric_progress(start, target, current)
         if value != stored:
             stale.append((pk, value))
+        if archived_at is None:
+            pairs[goal_id].append((weight, value))
     _write_metric_progress(stale)
+    return pairs
 
 
 def _write_metric_progress(pairs: list[tuple[int, float]]) -> None:
