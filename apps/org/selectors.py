@@ -44,6 +44,15 @@ def unit_subtree_ids(units: Iterable[Unit]) -> frozenset[int]:
     return _subtrees_of(Unit.objects.filter(pk__in=[unit.pk for unit in units]))
 
 
+def led_units_subquery(person: Person) -> QuerySet[Unit]:
+    """The ids of the units `person` leads and of every unit under them, as a subquery (for `__in`): for a leader of
+    the whole organisation, thousands of ids the query need not carry."""
+    led = Unit.objects.filter(
+        lead=person, tree_id=OuterRef("tree_id"), lft__lte=OuterRef("lft"), rght__gte=OuterRef("rght")
+    )
+    return Unit.objects.filter(Exists(led)).values("pk")
+
+
 def led_unit_ids(person: Person) -> frozenset[int]:
     """The units `person` leads and every unit under them (one query)."""
     return _subtrees_of(Unit.objects.filter(lead=person))

@@ -5,9 +5,11 @@ whose"): the same chain that reads a check-in's reflection (apps.goals.permissio
 them through `manager` links and the leads of their unit and the units above it. HR, admins and peers do not.
 """
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from apps.goals import permissions as goals
+from apps.goals.permissions import OwnerAmong
+from apps.org import selectors as org
 from apps.org.models import Person
 from apps.org.permissions import access_for
 
@@ -30,7 +32,11 @@ def visible_wins_q(viewer) -> Q:
     goal_q = goals.visible_goals_q(viewer, prefix="goal__")
     goal_ok = Q(goal__isnull=True) | goal_q if goal_q else Q()  # an empty Q (sees every goal) must not be OR-ed
     involved = Q(person=viewer) | Q(sender=viewer)
-    chain = Q(person_id__in=access.report_ids) | Q(person__unit_id__in=access.led_unit_ids)
+    # The chain as subqueries, not as lists of ids: a leader's reports are the whole organisation (100,000 ids cost
+    # the home page 1.9 s to send and plan; docs/benchmarks.md).
+    chain = Q(OwnerAmong(F("person_id"), org.reports_subquery(viewer))) | Q(
+        person__unit_id__in=org.led_units_subquery(viewer)
+    )
     by_visibility = (
         ~Q(kind=Win.Kind.RECOGNITION)
         | Q(visibility=Visibility.PUBLIC)

@@ -177,3 +177,18 @@ def test_recognise_page_records_a_recognition(cast):
     body = {"to": cast.employee.pk, "message": "Thanks", "visibility": "manager", "goal": ""}
     assert page(cast.other_employee).post("/recognise/", body).status_code == 302
     assert Win.objects.get(kind="recognition").visibility == "manager"
+
+
+def test_who_sees_a_managers_only_recognition_is_asked_of_the_database_not_listed(cast):
+    """The manager chain is a subquery: the wins query of a leader over a whole organisation carries no list of
+    their reports or of the units under them (100,000 ids cost the home page seconds)."""
+    from apps.org.models import Unit
+    from apps.recognition.selectors import wins_visible_to
+    from tests.factories import PersonFactory, UnitFactory
+
+    before = str(wins_visible_to(cast.leader).query)
+    for n in range(30):
+        unit = UnitFactory(name=f"Sub {n}", kind=Unit.Kind.TEAM, parent=cast.team)
+        PersonFactory(unit=unit, manager=cast.manager)
+    cast.leader.__dict__.pop("_access", None)  # what the leader's access knows is read once per request
+    assert str(wins_visible_to(cast.leader).query) == before
