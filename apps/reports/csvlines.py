@@ -53,6 +53,21 @@ def goal_figure_lines(kind: str, section: export.Section, key: str) -> Iterator[
             yield f"{name},{goal},{field(cell(row[index]))}{LINE_END}"
 
 
+def unit_figure_lines(kind: str, section: export.Section, cells: dict[str, str]) -> Iterator[str]:
+    """export._unit_figures' rows as lines: the unit's id and name formatted once, then a line per figure it has."""
+    (id_at, name_at), figures = export._positions(section, cells)
+    names = [(field(f"{kind}.{name}"), index) for name, index in figures]
+    cell = export.csv_cell
+    for row in section.rows():
+        unit = f"{field(cell(row[id_at]))},{field(cell(row[name_at]))},,,,"
+        for name, index in names:
+            value = row[index]
+            if value.__class__ is int:  # most figures: counts
+                yield f"{name},{unit},{value}{LINE_END}"
+            elif value is not None:
+                yield f"{name},{unit},{field(cell(value))}{LINE_END}"
+
+
 def _as_lines(part) -> Iterator[str]:
     for row in part():
         yield row if row.__class__ is str else line(row)
@@ -61,5 +76,5 @@ def _as_lines(part) -> Iterator[str]:
 def csv_lines(summary: AlignmentSummary) -> Iterator[str]:
     """The long CSV, header first, a line of text per row (its sections read ahead: apps.reports.readahead)."""
     yield line(export.CSV_HEADER)
-    parts = export.csv_parts(summary, goal_figures=goal_figure_lines)
+    parts = export.csv_parts(summary, goal_figures=goal_figure_lines, unit_figures=unit_figure_lines)
     yield from rows_read_ahead([partial(_as_lines, part) for part in parts])

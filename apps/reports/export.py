@@ -355,7 +355,8 @@ def unit_section(summary: AlignmentSummary) -> Section:
 
 def cadence_section(summary: AlignmentSummary) -> Section:
     key, rows = [("unit_id", INTEGER), ("team", TEXT)], partial(cadence_rows, summary)
-    return _unit_section("Check-in cadence", key, CADENCE_FIGURE_COLUMNS, rows, len(summary.cadence))
+    # The stored count of teams, not len(summary.cadence): the cadence is worked out when its rows are read.
+    return _unit_section("Check-in cadence", key, CADENCE_FIGURE_COLUMNS, rows, summary.team_count)
 
 
 def motivation_section(summary: AlignmentSummary) -> Section:
@@ -472,9 +473,12 @@ def _unit_figures(kind: str, section: Section, cells: dict[str, str]) -> Iterato
                 yield [figure_name, pk, name, *_UNIT_BLANKS, csv_cell(value)]
 
 
-def csv_parts(summary: AlignmentSummary, goal_figures: Callable = _goal_figures) -> list[Callable[[], Iterable]]:
+def csv_parts(
+    summary: AlignmentSummary, goal_figures: Callable = _goal_figures, unit_figures: Callable = _unit_figures
+) -> list[Callable[[], Iterable]]:
     """The CSV's rows after its header, section by section, in sheet order; `goal_figures(kind, section, key)` gives
-    a sheet of goals' (apps.reports.csvlines gives them as lines of text)."""
+    a sheet of goals', `unit_figures(kind, section, cells)` a sheet of units' (apps.reports.csvlines gives them as
+    lines of text)."""
     return [
         partial(summary_csv_rows, summary),
         partial(goal_figures, "orphaned_goal", orphan_section(summary), "reason"),
@@ -485,9 +489,9 @@ def csv_parts(summary: AlignmentSummary, goal_figures: Callable = _goal_figures)
         partial(goal_figures, "alignment_gap", gap_section(summary), "gap"),
         partial(goal_figures, "copied_goal", copy_section(summary), "similarity"),
         partial(goal_figures, "intent", intent_section(summary), "progress"),
-        partial(_unit_figures, "unit", unit_section(summary), UNIT_CELLS),
-        partial(_unit_figures, "cadence", cadence_section(summary), TEAM_CELLS),
-        partial(_unit_figures, "motivation", motivation_section(summary), MOTIVATION_CELLS),
+        partial(unit_figures, "unit", unit_section(summary), UNIT_CELLS),
+        partial(unit_figures, "cadence", cadence_section(summary), TEAM_CELLS),
+        partial(unit_figures, "motivation", motivation_section(summary), MOTIVATION_CELLS),
     ]
 
 

@@ -21,9 +21,9 @@ from django.utils.crypto import get_random_string
 from apps.cycles.models import Cycle
 from apps.org.models import Person, Unit
 
-from . import csvlines, export, permissions, tables
+from . import csvcopy, export, permissions, tables
 from .models import ExportJob
-from .renderers import Counter, CSVRenderer, XLSXRenderer
+from .renderers import Counter, XLSXRenderer
 from .selectors import alignment_summary
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def _build(job: ExportJob) -> None:
     counter = Counter(report)
     with tempfile.TemporaryFile() as file:
         if job.format == ExportJob.Format.CSV:
-            CSVRenderer().write_lines(csvlines.csv_lines(summary), file, counter)
+            csvcopy.write_csv(summary, file, counter)
         elif job.format == ExportJob.Format.ZIP:
             tables.write_zip(sections, file, job.member_name, counter)
         else:
