@@ -443,3 +443,22 @@ def test_no_form_offers_a_row_of_dashes(page, cast, role, name, args):
     """Issue 15: every empty choice says what it means ("Choose a cycle", "All units"), never "---------"."""
     url = reverse(name, args=[getattr(cast, arg).pk for arg in args])
     assert "---------" not in page(role, url).content.decode()
+
+
+def test_a_metrics_history_shows_its_latest_checkins_and_says_how_many_there_are(page, cast):
+    """A metric checked in daily for years: its goal's page lists and draws the latest CHECKINS_SHOWN check-ins, newest
+    first, and counts them all."""
+    from apps.goals.views.goal import CHECKINS_SHOWN
+
+    metric = MetricFactory(goal=cast.intent, name="Daily", start=0, target=1000)
+    many = CHECKINS_SHOWN + 8
+    CheckIn.objects.bulk_create(
+        CheckIn(metric=metric, goal=cast.intent, author=cast.leader, value=Decimal(n), confidence=7, note=f"day {n}")
+        for n in range(many)
+    )
+    text = page("leader", detail(cast.intent)).content.decode()
+    history = text.split(f'id="metric-{metric.pk}"')[1].split("</article>")[0]
+    assert f"{many} check-ins (the latest {CHECKINS_SHOWN} listed)" in history
+    assert f"{many} check-ins (the latest {CHECKINS_SHOWN} drawn)" in history
+    listed = [int(note.split("<")[0]) for note in history.split("<td>day ")[1:]]
+    assert listed == list(range(many - 1, many - 1 - CHECKINS_SHOWN, -1))  # the newest first, the oldest left out

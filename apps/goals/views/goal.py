@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -33,29 +33,36 @@ from .comments import comments_context
 from .common import changeable_goal, local_next, redirect_back, visible_goal
 from .links import links_context
 
+# Check-ins shown per metric, in its chart and its history: a year of weekly check-ins. A metric checked in daily for
+# years would otherwise put thousands of rows on its goal's page; the history says how many there are in all.
+CHECKINS_SHOWN = 52
+
 
 def metric_rows_for(goals: list[Goal], viewer) -> dict[int, list[dict]]:
-    """Each goal's metrics in use with their check-ins (newest first), chart and check-in permission.
+    """Each goal's metrics in use with their latest CHECKINS_SHOWN check-ins (newest first) and how many there are,
+    chart and check-in permission.
 
-    Two queries whatever the number of goals and metrics.
+    Two queries whatever the number of goals, metrics and check-ins.
     """
     by_id = {goal.pk: goal for goal in goals}
+    latest = CheckIn.objects.select_related("author").order_by("-created", "-id")[:CHECKINS_SHOWN]
     metrics = (
         Metric.objects.filter(goal_id__in=by_id, archived_at__isnull=True)
+        .annotate(checkin_count=Count("checkins"))
         .order_by("goal_id", "pk")
-        .prefetch_related(
-            Prefetch("checkins", queryset=CheckIn.objects.select_related("author").order_by("-created", "-id"))
-        )
+        .prefetch_related(Prefetch("checkins", queryset=latest, to_attr="latest_checkins"))
     )
     rows: dict[int, list[dict]] = {pk: [] for pk in by_id}
     for metric in metrics:
         metric.goal = by_id[metric.goal_id]  # already loaded: the permission check needs it, not another query
-        checkins = list(metric.checkins.all())
+        checkins = metric.latest_checkins
         values = [c.value for c in reversed(checkins) if c.value is not None]
         rows[metric.goal_id].append(
             {
                 "metric": metric,
                 "checkins": checkins,
+                "checkin_count": metric.checkin_count,
+                "more_checkins": metric.checkin_count - len(checkins),
                 "chart": history_chart(start=metric.start, target=metric.target, values=values),
                 "can_checkin": permissions.can_record_checkin(viewer, metric),
                 "show_reflections": permissions.checkin_reflection_visible(viewer, metric.goal),
