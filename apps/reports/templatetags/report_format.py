@@ -1,6 +1,8 @@
 """How the report pages write figures: percentages, gaps in points, days."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from apps.goals.models import Health
 
@@ -36,3 +38,21 @@ def days(value) -> str:
 @register.filter
 def health_label(value) -> str:
     return Health(value).label if value in Health.values else ""
+
+
+@register.simple_tag
+def bar(value, kind: str, label: str = "") -> str:
+    """A progress bar with its percentage (`label`, default `kind`, names it for a screen reader); "—" without a
+    value. A tag rather than an included template: a report page draws some 300 of them."""
+    if value is None:
+        return mark_safe('<span class="empty">—</span>')
+    shown = pct(value)
+    return format_html(
+        '<span class="bar {}" role="img" aria-label="{} {}"><span style="width: {}%"></span></span>'
+        '<span class="pct">{}</span>',
+        kind,
+        label or kind,
+        shown,
+        width(value),
+        shown,
+    )
