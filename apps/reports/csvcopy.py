@@ -13,25 +13,34 @@ LATERAL VALUES, in the queryset's order; PostgreSQL formats every cell as the Py
   a line feed: a row comes as one message, so its line feed becomes the csv module's CRLF without a parse.
 
 The other sections (the summary, people without goals, the intents, the units, cadence, motivation) are read and
-formatted in Python as before (apps.reports.csvlines); every section is read ahead in a thread of its own
-(apps.reports.readahead). On SQLite (no COPY) the whole CSV comes from the Python path.
+formatted in Python as before (apps.reports.csvlines). Outside a transaction (apps.reports.readahead.can_read_ahead:
+a thread's connection sees only what is committed) READERS threads read every section whole into a temporary file
+of its own, the lists first, and the files are copied out in order: the lists' queries and the Python sections run
+side by side, and memory holds a buffer, never a section. The export job starts the lists before it works out the
+report's summary (`lists_started`). Inside a transaction the sections are read in order in the caller's thread; on
+SQLite (no COPY) the whole CSV comes from the Python path.
 """
 
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import IO, NamedTuple
 
 from django.db import connection, connections, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from . import csvlines, export
+from apps.cycles.models import Cycle
+from apps.org.models import Unit
+
+from . import csvlines, export, selectors
 from .copies import copied_goals
 from .readahead import can_read_ahead
 from .renderers import FORMULA_TRIGGERS, Counter
+from .scope import Scope
 from .selectors import AlignmentSummary
 
 BLOCK_ROWS = 2000  # rows formatted at a time
@@ -50,36 +59,50 @@ class Block(NamedTuple):
 
 @dataclass(frozen=True)
 class GoalList:
-    """A goal section read by COPY: its queryset, and for each of the section's figure columns the field the
-    queryset reads and how the Python path writes it (TEXT, FIGURE, MOMENT or INTEGER)."""
+    """A goal section read by COPY: the selector of its queryset (what AlignmentSummary's property of the list
+    returns, from the scope and the gap threshold), its key figure, and for each of the section's figure columns, in
+    their order, the field the queryset reads and how the Python path writes it (TEXT, FIGURE, MOMENT or INTEGER)."""
 
-    queryset: Callable[[AlignmentSummary], QuerySet]
+    queryset: Callable[[Scope, float], QuerySet]
+    key: str
     figures: dict[str, tuple[str, str]]
 
 
-# By the CSV's section name of each goal list (apps.reports.export.csv_parts); the intents (a handful, in memory)
-# stay in Python.
+# By the CSV's section name of each goal list (apps.reports.export.csv_parts), the longest first at 100,000 people
+# (the order they start in); the intents (a handful, in memory) stay in Python.
 GOAL_LISTS = {
-    "orphaned_goal": GoalList(lambda summary: summary.orphaned_goals, {"reason": ("reason", TEXT)}),
-    "stale_goal": GoalList(lambda summary: summary.stale_goals, {"last_activity": ("last_activity", MOMENT)}),
-    "goal_without_metric": GoalList(lambda summary: summary.goals_without_metric, {"progress": ("progress", FIGURE)}),
     "goal_at_risk": GoalList(
-        lambda summary: summary.goals_at_risk, {"health": ("health", TEXT), "progress": ("progress", FIGURE)}
+        lambda scope, threshold: selectors.goals_at_risk(scope),
+        "health",
+        {"health": ("health", TEXT), "progress": ("progress", FIGURE)},
     ),
-    "alignment_gap": GoalList(
-        lambda summary: summary.alignment_gaps,
-        {
-            "measured_progress": ("measured_progress", FIGURE),
-            "rollup_progress": ("rollup_progress", FIGURE),
-            "gap": ("gap", FIGURE),
-        },
+    "stale_goal": GoalList(
+        lambda scope, threshold: selectors.stale_goals(scope),
+        "last_activity",
+        {"last_activity": ("last_activity", MOMENT)},
+    ),
+    "goal_without_metric": GoalList(
+        lambda scope, threshold: selectors.goals_without_metric(scope), "progress", {"progress": ("progress", FIGURE)}
+    ),
+    "orphaned_goal": GoalList(
+        lambda scope, threshold: selectors.orphaned_goals(scope), "reason", {"reason": ("reason", TEXT)}
     ),
     "copied_goal": GoalList(
-        lambda summary: copied_goals(summary.scope),  # apps.reports.copies.copied_goal_rows' queryset
+        lambda scope, threshold: copied_goals(scope),  # apps.reports.copies.copied_goal_rows' queryset
+        "similarity",
         {
             "parent_id": ("parent_id", INTEGER),
             "parent_title": ("parent__title", TEXT),
             "similarity": ("copy_score", FIGURE),
+        },
+    ),
+    "alignment_gap": GoalList(
+        selectors.alignment_gaps,
+        "gap",
+        {
+            "measured_progress": ("measured_progress", FIGURE),
+            "rollup_progress": ("rollup_progress", FIGURE),
+            "gap": ("gap", FIGURE),
         },
     ),
 }
@@ -151,17 +174,21 @@ def _moment_sql(x: str) -> str:
 _FORMATS = {TEXT: _text_sql, MOMENT: _moment_sql, INTEGER: lambda x: f"({x})::text"}
 
 
-def goal_list_sql(kind: str, section: export.Section, key: str, goals: GoalList, queryset) -> tuple[str, tuple]:
-    """The COPY of a goal section: per goal (in the queryset's order) the `key` figure's line under `kind`, then one
+def fits(section: export.Section, goals: GoalList, key: str) -> None:
+    """The section of a goal list has the figure columns, in the order, and the key figure that `goals` writes."""
+    at, columns = export._positions(section, export.GOAL_CELLS)
+    if at != list(range(len(export.GOAL_CELLS))) or [n for n, _ in columns] != list(goals.figures) or key != goals.key:
+        raise ValueError(f"Section {section.title!r}: columns {section.header} do not fit {list(goals.figures)}")
+
+
+def goal_list_sql(kind: str, goals: GoalList, queryset) -> tuple[str, tuple]:
+    """The COPY of a goal list: per goal (in the queryset's order) the key figure's line under `kind`, then one
     under `kind.figure` for each other figure in the section's column order; eight columns as export.CSV_HEADER.
 
     Three steps, each a subquery kept whole by OFFSET 0 (else PostgreSQL would copy an expression into every place
     that uses its result, and compute it there again): the goal's cells and figures as text (a figure as x and its
     shortest decimal d), then each figure rounded (r), then a line per figure."""
-    at, columns = export._positions(section, export.GOAL_CELLS)
-    names = [name for name, _ in columns]
-    if at != list(range(len(export.GOAL_CELLS))) or sorted(names) != sorted(goals.figures) or key not in names:
-        raise ValueError(f"Section {section.title!r}: columns {section.header} do not fit {sorted(goals.figures)}")
+    names, key = list(goals.figures), goals.key
     fields = [goals.figures[name][0] for name in names]
     select, params = queryset.values_list(*export.GOAL_VALUES, *fields).query.sql_with_params()
     width = len(export.GOAL_VALUES)
@@ -194,29 +221,40 @@ def goal_list_sql(kind: str, section: export.Section, key: str, goals: GoalList,
 # --- Reading -----------------------------------------------------------------------------------------------------
 
 
-def _crlf(rows: list) -> Block:
-    """COPY's rows (one message each, ending in a line feed) as the csv module ends them: CRLF."""
-    data = b"".join(rows)
-    if data.count(b"\n") == len(rows):  # no line break inside a quoted cell
-        return Block(data.replace(b"\n", b"\r\n"), len(rows))
-    return Block(b"".join([bytes(row[:-1]) + b"\r\n" for row in rows]), len(rows))
+def _crlf(data: bytes, rows: int) -> Block:
+    """`rows` rows of COPY's CSV, each ending in a line feed, as the csv module ends them: CRLF. A line feed inside
+    a quoted cell stays as it is: it has an odd number of double quotes before it (a cell's own are doubled)."""
+    if data.count(b"\n") == rows:  # none inside a cell
+        return Block(data.replace(b"\n", b"\r\n"), rows)
+    lines, quotes = data.split(b"\n"), 0
+    for index, piece in enumerate(lines[:-1]):
+        quotes += piece.count(b'"')
+        lines[index] = piece + (b"\n" if quotes % 2 else b"\r\n")
+    return Block(b"".join(lines), rows)
 
 
 def copy_blocks(sql: str, params: Iterable) -> Iterator[Block]:
-    """`COPY (sql) TO STDOUT (FORMAT csv)` on this thread's connection, in blocks of BLOCK_ROWS rows."""
+    """`COPY (sql) TO STDOUT (FORMAT csv)` on this thread's connection, in blocks of BLOCK_ROWS rows (a row comes as
+    a message of its own: gathered in a bytearray, 0.6 µs a row less than joining them)."""
     with transaction.atomic(), connection.connection.cursor() as cursor:
         # The formatting makes the planner's cost of a list (its rows over-estimated, the alignment gaps' 160-fold)
         # pass JIT's thresholds: compiling took 2.5 s of the gaps' 2.7 s at 100,000 people, for nothing.
         cursor.execute("SET LOCAL jit = off")
         with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
-            rows: list = []
+            data, rows = bytearray(), 0
             for row in copy:
-                rows.append(row)
-                if len(rows) == BLOCK_ROWS:
-                    yield _crlf(rows)
-                    rows = []
+                data += row
+                rows += 1
+                if rows == BLOCK_ROWS:
+                    yield _crlf(bytes(data), rows)
+                    data, rows = bytearray(), 0
             if rows:
-                yield _crlf(rows)
+                yield _crlf(bytes(data), rows)
+
+
+def list_blocks(kind: str, scope: Scope, threshold: float) -> Iterator[Block]:
+    goals = GOAL_LISTS[kind]
+    return copy_blocks(*goal_list_sql(kind, goals, goals.queryset(scope, threshold)))
 
 
 def goal_blocks(summary: AlignmentSummary, kind: str, section: export.Section, key: str) -> Iterator:
@@ -224,7 +262,8 @@ def goal_blocks(summary: AlignmentSummary, kind: str, section: export.Section, k
     goals = GOAL_LISTS.get(kind)
     if goals is None:
         return csvlines.goal_figure_lines(kind, section, key)
-    return copy_blocks(*goal_list_sql(kind, section, key, goals, goals.queryset(summary)))
+    fits(section, goals, key)
+    return list_blocks(kind, summary.scope, summary.gap_threshold)
 
 
 def _blocks(part: Callable[[], Iterable]) -> Iterator[Block]:
@@ -264,36 +303,72 @@ def _spooled(part: Callable[[], Iterable], stop: threading.Event) -> tuple[IO[by
     return file, rows
 
 
-def _longest_first(parts: list[Callable[[], Iterable]]) -> list[int]:
-    """The parts' indexes in the order to read them: those without a sheet first (the summary, in memory, and the
-    people without goals: one query over every person, however few it finds), then the most rows expected first
-    (the at-risk list at 100,000 people), which then starts at once rather than after those before it in the CSV."""
+class Lists:
+    """The goal lists' COPYs, each into a temporary file of its own by READERS reading threads (on connections of
+    their own), started as soon as the scope is known: an export job starts them before it works out the report's
+    summary (`lists_started`), so that PostgreSQL reads the lists while Python works out the summary. The other
+    sections are read by the same threads, after the lists."""
+
+    def __init__(self, scope: Scope, threshold: float):
+        self.scope, self.threshold = scope, threshold
+        self.stop = threading.Event()
+        self.pool = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="csv-copy")
+        self.spooling = {
+            kind: self.pool.submit(_spooled, partial(list_blocks, kind, scope, threshold), self.stop)
+            for kind in GOAL_LISTS
+        }
+
+    def fit(self, summary: AlignmentSummary) -> bool:
+        """The lists are the summary's (the same scope and gap threshold)."""
+        return summary.scope == self.scope and summary.gap_threshold == self.threshold
+
+    def spool(self, part: Callable[[], Iterable]) -> Future:
+        return self.pool.submit(_spooled, part, self.stop)
+
+    def close(self) -> None:
+        """Done, or the writer gave up: the threads stop, their files go."""
+        self.stop.set()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for future in self.spooling.values():
+            if not future.cancelled() and future.exception() is None:
+                future.result()[0].close()
+
+
+def lists_started(cycle: Cycle | None, unit: Unit | None) -> Lists | None:
+    """The goal lists of the report `alignment_summary(cycle, unit=unit)` will be, started now where they can be
+    read by COPY in threads (PostgreSQL, outside a transaction); write_csv uses them if they are its summary's."""
+    if not (can_copy() and can_read_ahead()):
+        return None
+    return Lists(Scope.build(cycle=cycle, today=timezone.localdate(), unit=unit), selectors.gap_threshold())
+
+
+def _from_files(parts: list[Callable[[], Iterable]], lists: Lists) -> Iterator[Block]:
+    """The parts in order, each read whole into a file by the lists' threads (a goal list: its COPY, started
+    already; the rest after the lists, people without goals first: a query over every person however few it finds,
+    then the most rows first), handed over in order; memory holds a SPOOL_BYTES buffer."""
 
     def order(index: int) -> tuple[bool, int]:
         sections = [arg for arg in getattr(parts[index], "args", ()) if isinstance(arg, export.Section)]
         return bool(sections), -sum(section.expected_rows * section.csv_rows_each for section in sections)
 
-    return sorted(range(len(parts)), key=order)
-
-
-def _from_files(parts: list[Callable[[], Iterable]]) -> Iterator[Block]:
-    """Every part read at once by READERS threads, each into a file of its own, handed over in order: a list's query
-    runs while the one before is written, and no part waits for the writer (memory holds a SPOOL_BYTES buffer)."""
-    stop = threading.Event()
-    pool = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="csv-copy")
-    futures = {index: pool.submit(_spooled, parts[index], stop) for index in _longest_first(parts)}
-    spooling = [futures[index] for index in range(len(parts))]
+    spooling: dict[int, Future] = {}
+    for index, part in enumerate(parts):
+        if getattr(part, "func", None) is goal_blocks and part.args[1] in GOAL_LISTS:
+            _summary, kind, section, key = part.args
+            fits(section, GOAL_LISTS[kind], key)
+            spooling[index] = lists.spooling[kind]
+    for index in sorted(set(range(len(parts))) - set(spooling), key=order):
+        spooling[index] = lists.spool(parts[index])
     try:
-        for future in spooling:
-            file, rows = future.result()
+        for index in range(len(parts)):
+            file, rows = spooling[index].result()
             with file:
                 while data := file.read(SPOOL_BYTES):
                     yield Block(data, 0)
             yield Block(b"", rows)
-    finally:  # done, or the writer gave up: the threads stop, their files go
-        stop.set()
-        pool.shutdown(wait=True, cancel_futures=True)
-        for future in spooling:
+    finally:
+        lists.close()
+        for future in spooling.values():
             if not future.cancelled() and future.exception() is None:
                 future.result()[0].close()
 
@@ -302,15 +377,20 @@ def can_copy() -> bool:
     return connection.vendor == "postgresql"
 
 
-def csv_blocks(summary: AlignmentSummary) -> Iterator[Block]:
+def csv_blocks(summary: AlignmentSummary, lists: Lists | None = None) -> Iterator[Block]:
     """The long CSV, header first, in Blocks: the goal lists by COPY where the database can, read in threads where
-    they see what this thread sees (apps.reports.readahead.can_read_ahead: outside a transaction); everything in
-    Python on SQLite."""
+    they see what this thread sees (apps.reports.readahead.can_read_ahead: outside a transaction) — from `lists`
+    when they are the summary's; everything in Python on SQLite."""
+    if lists is not None and not lists.fit(summary):
+        lists.close()
+        lists = None
     yield Block(csvlines.line(export.CSV_HEADER).encode(), 1)
     goal_figures = partial(goal_blocks, summary) if can_copy() else csvlines.goal_figure_lines
     parts = export.csv_parts(summary, goal_figures=goal_figures, unit_figures=csvlines.unit_figure_lines)
-    if can_read_ahead():
-        yield from _from_files(parts)
+    if lists is None and can_copy() and can_read_ahead():
+        lists = Lists(summary.scope, summary.gap_threshold)
+    if lists is not None:
+        yield from _from_files(parts, lists)
     else:
         for part in parts:
             yield from _blocks(part)
@@ -323,9 +403,10 @@ def csv_bytes(summary: AlignmentSummary) -> Iterator[bytes]:
             yield block.data
 
 
-def write_csv(summary: AlignmentSummary, file, counter: Counter | None = None) -> None:
-    """The long CSV into a binary file, counting its rows (the header too) on `counter`."""
-    for block in csv_blocks(summary):
+def write_csv(summary: AlignmentSummary, file, counter: Counter | None = None, lists: Lists | None = None) -> None:
+    """The long CSV into a binary file, counting its rows (the header too) on `counter`; `lists` as lists_started
+    gave them."""
+    for block in csv_blocks(summary, lists):
         file.write(block.data)
         if counter is not None and block.rows:
             counter.add(block.rows)

@@ -77,6 +77,16 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
 
 
 def _build(job: ExportJob) -> None:
+    # A CSV's goal lists are read by the database while the summary is worked out here (apps.reports.csvcopy).
+    lists = csvcopy.lists_started(job.cycle, job.unit) if job.format == ExportJob.Format.CSV else None
+    try:
+        _build_file(job, lists)
+    finally:
+        if lists is not None:
+            lists.close()
+
+
+def _build_file(job: ExportJob, lists: csvcopy.Lists | None) -> None:
     summary = alignment_summary(job.cycle, unit=job.unit, shown=None)
     sections = tables.sheets(summary)
     expected = max(1, export.expected_rows(sections, job.format))
@@ -88,7 +98,7 @@ def _build(job: ExportJob) -> None:
     counter = Counter(report)
     with tempfile.TemporaryFile() as file:
         if job.format == ExportJob.Format.CSV:
-            csvcopy.write_csv(summary, file, counter)
+            csvcopy.write_csv(summary, file, counter, lists)
         elif job.format == ExportJob.Format.ZIP:
             tables.write_zip(sections, file, job.member_name, counter)
         else:

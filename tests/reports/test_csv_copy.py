@@ -12,7 +12,9 @@ from django.utils import timezone
 from apps.cycles.models import Cycle
 from apps.goals.models import Goal, Layer
 from apps.org.models import Person, Unit
-from apps.reports import csvcopy, csvlines, readahead
+from apps.reports import csvcopy, csvlines, readahead, services
+from apps.reports.copies import copied_goals
+from apps.reports.models import ExportJob
 from apps.reports.renderers import FORMULA_TRIGGERS, Counter
 from apps.reports.selectors import alignment_summary
 from tests.factories import GoalFactory, PersonFactory, UnitFactory
@@ -155,13 +157,61 @@ def test_without_copy_the_csv_is_the_python_path(nasty, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_committed_goal_lists_are_copied_in_reading_threads(postgres):
+def test_committed_goal_lists_are_copied_in_reading_threads(postgres, monkeypatch):
+    monkeypatch.setattr(csvcopy, "BLOCK_ROWS", 7)  # a list of several blocks
     unit = UnitFactory(name='Crew, "A"')
     owner = PersonFactory(username="crew", name="=crew", unit=unit)
-    for n in range(csvcopy.BLOCK_ROWS + 5):  # more than a block in one list
+    for n in range(30):
         GoalFactory(title=NASTY[n % len(NASTY)] or "-", layer=Layer.PERSONAL, unit=unit, owner=owner)
     summary = alignment_summary(shown=None)
     assert readahead.can_read_ahead()
     copied = _copied_csv(summary)
     assert copied == _python_csv(summary)
-    assert sum(1 for row in _rows(copied) if row[0] == "orphaned_goal") == csvcopy.BLOCK_ROWS + 5
+    assert sum(1 for row in _rows(copied) if row[0] == "orphaned_goal") == 30
+
+
+def test_the_lists_read_the_summarys_querysets(nasty):
+    summary = alignment_summary(nasty.cycle, unit=nasty.sales, shown=None)
+    own = {
+        "goal_at_risk": summary.goals_at_risk,
+        "stale_goal": summary.stale_goals,
+        "goal_without_metric": summary.goals_without_metric,
+        "orphaned_goal": summary.orphaned_goals,
+        "copied_goal": copied_goals(summary.scope),
+        "alignment_gap": summary.alignment_gaps,
+    }
+    assert own.keys() == csvcopy.GOAL_LISTS.keys()
+    for kind, goals in csvcopy.GOAL_LISTS.items():
+        assert str(goals.queryset(summary.scope, summary.gap_threshold).query) == str(own[kind].query), kind
+
+
+@pytest.mark.parametrize(
+    ("copied", "rows", "written"),
+    [
+        (b"a,1\nb,2\n", 2, b"a,1\r\nb,2\r\n"),
+        (b'a,"x\ny"\nb,"""q""\n"\n', 2, b'a,"x\ny"\r\nb,"""q""\n"\r\n'),
+        (b'"\n\n",""""\n', 1, b'"\n\n",""""\r\n'),
+    ],
+)
+def test_a_line_feed_inside_a_cell_stays_and_a_rows_end_becomes_crlf(copied, rows, written):
+    assert csvcopy._crlf(copied, rows) == csvcopy.Block(written, rows)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_export_job_reads_the_lists_while_it_works_out_the_summary(postgres):
+    unit = UnitFactory(name='Crew, "B"')
+    owner = PersonFactory(username="crew", name="@crew", unit=unit, role=Person.Role.HR)
+    for n in range(50):
+        GoalFactory(title=NASTY[n % len(NASTY)] or "-", layer=Layer.PERSONAL, unit=unit, owner=owner)
+    job = ExportJob.objects.create(requested_by=owner, format=ExportJob.Format.CSV)
+    services.export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    summary = alignment_summary(shown=None)
+    with job.file.open("rb") as file:
+        assert file.read() == _python_csv(summary)
+    assert job.rows == len(_rows(_python_csv(summary)))
+    other = csvcopy.lists_started(None, UnitFactory(name="Elsewhere"))  # another scope's lists are not used
+    file = io.BytesIO()
+    csvcopy.write_csv(summary, file, lists=other)
+    assert file.getvalue() == _python_csv(summary)
+    job.file.delete(save=False)
