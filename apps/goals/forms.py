@@ -4,7 +4,9 @@ and their errors come back next to the field they name (`add_service_errors`).""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from apps.core import picker as core_picker
 from apps.cycles.models import Cycle
+from apps.org import picker as org_picker
 from apps.org.models import Unit
 
 from .models import PRIVATE_FIELDS, Goal, GoalStatus, Health, Layer, Metric, Motivation, ProgressSource
@@ -79,6 +81,11 @@ class IntentForm(forms.Form):
         queryset=Cycle.objects.exclude(status=Cycle.Status.CLOSED), empty_label="Choose a cycle"
     )
     unit = forms.ModelChoiceField(queryset=Unit.objects.all(), empty_label="Choose a unit")
+
+    def __init__(self, *args, unit_query: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # Found by searching in a large organisation (apps.core.picker): 11,000 units are half a megabyte of options.
+        core_picker.fit(self.fields["unit"], org_picker.all_units(), org_picker.units_finder(), unit_query)
 
 
 class GoalEditForm(forms.Form):

@@ -10,6 +10,8 @@ urlpatterns = [
     path("people/import/jobs/<int:pk>/", views.people_import_job, name="people-import-job"),
     path("people/not-activated/", views.people_not_activated, name="people-not-activated"),
     path("people/<int:pk>/invite/", views.person_invite, name="person-invite"),
+    path("people/options/", views.people_options, name="people-options"),
+    path("units/options/", views.units_options, name="units-options"),
     # Getting in (apps.org.accounts). Django's own reset pages (accounts/password_reset/, accounts/reset/…, from
     # django.contrib.auth.urls) skip people without a password: they lead here instead.
     path("accounts/password/reset/", accounts.password_reset, name="password-reset"),

@@ -6,10 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max, Q
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from apps.org import invitations, permissions
+from apps.core.picker import clean_query
+from apps.org import invitations, permissions, picker
 
 from .forms import ConfirmImportForm, PeopleFileForm
 from .importing import jobs
@@ -101,3 +103,31 @@ def person_invite(request, pk: int):
     else:
         messages.success(request, f"An invitation to {person} is on the way ({person.email}).")
     return redirect("org:people-not-activated")
+
+
+# --- Pickers: people and units found by searching (apps.org.picker) ------------------------------------------------
+
+
+def _picker_options(request, candidates, finder):
+    """?name=<the field> (radio buttons named like it), ?<name>_q= the words typed, ?<name>= the one picked so far."""
+    name = request.GET.get("name", "")
+    if not picker.FIELD_NAME.match(name):
+        return HttpResponseBadRequest("Say which field: ?name=<a field name in lower case>.")
+    query = clean_query(request.GET.get(f"{name}_q", ""))
+    options, summary = finder.options(candidates, query, request.GET.get(name))
+    context = {"name": name, "options": options, "summary": summary, "empty_label": None, "nothing_checked": False}
+    return render(request, "widgets/_search_options.html", context)
+
+
+@login_required
+@require_GET
+def people_options(request):
+    """Active people whose name or username holds every word typed: at most MATCH_LIMIT radio buttons."""
+    return _picker_options(request, picker.active_people(), picker.people_finder())
+
+
+@login_required
+@require_GET
+def units_options(request):
+    """Units whose name holds every word typed: at most MATCH_LIMIT radio buttons."""
+    return _picker_options(request, picker.all_units(), picker.units_finder())

@@ -462,3 +462,19 @@ def test_a_metrics_history_shows_its_latest_checkins_and_says_how_many_there_are
     assert f"{many} check-ins (the latest {CHECKINS_SHOWN} drawn)" in history
     listed = [int(note.split("<")[0]) for note in history.split("<td>day ")[1:]]
     assert listed == list(range(many - 1, many - 1 - CHECKINS_SHOWN, -1))  # the newest first, the oldest left out
+
+
+def test_in_a_large_organisation_an_intents_unit_is_searched_not_listed(page, cast, monkeypatch):
+    from apps.core import picker
+
+    monkeypatch.setattr(picker, "THRESHOLD", 2)
+    body = page("leader", reverse("goals:intent-new")).content.decode()
+    assert '<select name="unit"' not in body and 'name="unit_q"' in body
+    typed = {"title": "Become carbon neutral", "cycle": cast.year.pk, "unit_q": "acme", "unit_find": "1"}
+    found = page("leader", reverse("goals:intent-new"), typed)
+    assert found.status_code == 200 and f'value="{cast.company.pk}"' in found.content.decode()
+    assert not Goal.objects.filter(title="Become carbon neutral").exists()  # looking, not saving
+    chosen = {key: value for key, value in typed.items() if key != "unit_find"}
+    saved = page("leader", reverse("goals:intent-new"), {**chosen, "unit": cast.company.pk})
+    assert saved.status_code == 302
+    assert Goal.objects.get(title="Become carbon neutral").unit == cast.company

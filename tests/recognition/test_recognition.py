@@ -192,3 +192,53 @@ def test_who_sees_a_managers_only_recognition_is_asked_of_the_database_not_liste
         PersonFactory(unit=unit, manager=cast.manager)
     cast.leader.__dict__.pop("_access", None)  # what the leader's access knows is read once per request
     assert str(wins_visible_to(cast.leader).query) == before
+
+
+@pytest.fixture
+def searched(monkeypatch):
+    """An organisation past the pickers' threshold: whom to recognise and for which goal are found by searching."""
+    from apps.core import picker
+
+    monkeypatch.setattr(picker, "THRESHOLD", 2)
+
+
+def test_in_a_large_organisation_whom_to_recognise_is_searched_not_listed(cast, searched):
+    body = page(cast.other_employee).get("/recognise/").content.decode()
+    assert '<select name="to"' not in body and '<select name="goal"' not in body
+    assert 'name="to_q"' in body and 'name="goal_q"' in body
+    assert "Close my first deal" not in body  # no goal is listed before anything is typed
+
+
+def test_the_search_finds_the_person_and_the_form_posts_them(cast, searched):
+    client = page(cast.other_employee)
+    options = client.get("/people/options/", {"name": "to", "to_q": "employee"}).content.decode()
+    assert f'value="{cast.employee.pk}"' in options
+    body = {"to": cast.employee.pk, "message": "Thanks", "visibility": "public", "goal": cast.oper.pk}
+    assert client.post("/recognise/", body).status_code == 302
+    assert Win.objects.get(kind="recognition").goal_id == cast.oper.pk
+
+
+def test_without_javascript_find_shows_the_matches_and_keeps_what_was_typed(cast, searched):
+    body = {"to_q": "employee", "to_find": "1", "message": "Thanks for the demo", "visibility": "public"}
+    response = page(cast.other_employee).post("/recognise/", body)
+    text = response.content.decode()
+    assert response.status_code == 200 and not Win.objects.exists()
+    assert f'value="{cast.employee.pk}"' in text and "Thanks for the demo" in text
+    assert 'class="error"' not in text  # looking, not submitting: no errors yet
+
+
+@pytest.mark.parametrize("role", ["employee", "manager", "leader", "other_employee", "hr", "admin"])
+def test_the_goal_search_finds_only_goals_the_sender_may_see(cast, searched, role):
+    """An employee's draft personal goal is theirs: nobody else finds it by its title (the rule of visible goals)."""
+    from apps.goals.permissions import can_view_goal
+
+    draft = cast.draft_personal
+    options = page(cast.person(role)).get("/recognise/goal-options/", {"goal_q": draft.title[:6]}).content.decode()
+    assert (f'value="{draft.pk}"' in options) is can_view_goal(cast.person(role), draft)
+    assert (f'value="{draft.pk}"' in options) is (role in ("employee", "leader", "admin"))
+
+
+def test_a_goal_the_sender_may_not_see_is_refused_however_it_is_posted(cast, searched):
+    body = {"to": cast.employee.pk, "message": "Thanks", "visibility": "public", "goal": cast.draft_personal.pk}
+    response = page(cast.other_employee).post("/recognise/", body)
+    assert response.status_code == 400 and not Win.objects.exists()

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.core import picker as core_picker
 from apps.cycles.models import Cycle
 
 from .. import permissions, services
@@ -56,11 +57,15 @@ def strategy(request):
 @login_required
 def intent_new(request):
     _require_strategist(request)
-    initial = {"cycle": default_cycle(), "unit": request.user.unit_id}
-    form = IntentForm(request.POST or None, initial=initial)
-    metric_form = MetricForm(request.POST or None, prefix="metric", use_required_attribute=False)
+    # The unit picker's Find button (without JavaScript) posts the form to show other units: it comes back as typed.
+    finding, queries = core_picker.found(request, "unit")
+    data = None if finding else request.POST or None
+    initial = request.POST.dict() if finding else {"cycle": default_cycle(), "unit": request.user.unit_id}
+    form = IntentForm(data, initial=initial, unit_query=queries["unit"])
+    metric_typed = {key.removeprefix("metric-"): value for key, value in initial.items() if key.startswith("metric-")}
+    metric_form = MetricForm(data, prefix="metric", use_required_attribute=False, initial=metric_typed)
     wants_metric = bool(request.POST.get("metric-name"))
-    if request.method == "POST" and form.is_valid() and (not wants_metric or metric_form.is_valid()):
+    if data is not None and form.is_valid() and (not wants_metric or metric_form.is_valid()):
         try:
             goal = services.goal_create_with_metric(
                 actor=request.user,
