@@ -2,9 +2,11 @@
 
 from django import forms
 
+from apps.core import picker as core_picker
 from apps.cycles.models import Cycle
 from apps.goals.models import Goal, Layer, Metric
 from apps.goals.rules import ALLOWED_PARENT_LAYERS
+from apps.org import picker as org_picker
 from apps.org.models import Unit
 
 from .services import PROPOSABLE_LAYERS
@@ -48,13 +50,24 @@ class ProposalForm(forms.Form):
         required=False, max_length=16, label="Shown with the values", help_text='"$", "days", "people"…'
     )
 
-    def __init__(self, *args, parent: Goal | None = None, with_metric: bool = True, place: bool = True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        parent: Goal | None = None,
+        with_metric: bool = True,
+        place: bool = True,
+        unit_query: str = "",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["layer"].choices = layers_under(parent)
         # A draft sent up keeps its place and its metrics: only its words change here.
         dropped = (*(() if with_metric else METRIC_FIELDS), *(() if place else ("layer", "cycle", "unit")))
         for name in dropped:
             del self.fields[name]
+        if "unit" in self.fields:
+            # Found by searching in a large organisation (apps.core.picker): 11,000 units are 500 KB of options.
+            core_picker.fit(self.fields["unit"], org_picker.all_units(), org_picker.units_finder(), unit_query)
 
     def clean(self):
         data = super().clean()

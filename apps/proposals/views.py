@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.core import picker as core_picker
 from apps.goals.models import Goal, Layer
 from apps.goals.permissions import visible_goals
 
@@ -61,9 +62,14 @@ def proposal_new(request):
         messages.error(request, "Choose the goal to propose under: open it and use “Propose a goal under this”.")
         return redirect("proposals:list")
     parent = get_object_or_404(visible_goals(request.user).select_related("cycle", "owner"), pk=parent_id)
+    # The unit picker's Find button (without JavaScript) posts the form to show other units: it comes back as typed.
+    finding, queries = core_picker.found(request, "unit")
+    data = None if finding else request.POST or None
     initial = {"layer": _default_layer(parent), "cycle": parent.cycle_id, "unit": request.user.unit_id}
-    form = ProposalForm(request.POST or None, parent=parent, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = ProposalForm(
+        data, parent=parent, initial=request.POST.dict() if finding else initial, unit_query=queries["unit"]
+    )
+    if data is not None and form.is_valid():
         try:
             proposal = services.proposal_create(actor=request.user, parent=parent, **form.service_fields())
         except ValidationError as exc:
@@ -166,14 +172,17 @@ def proposal_edit(request, pk: int):
     if not permissions.can_edit(request.user, proposal):
         messages.error(request, "Only the proposer changes their proposal.")
         return redirect("proposals:detail", pk=proposal.pk)
+    finding, queries = core_picker.found(request, "unit")
+    data = None if finding else request.POST or None
     form = ProposalForm(
-        request.POST or None,
+        data,
         parent=proposal.parent,
-        initial=initial_from(proposal),
+        initial=request.POST.dict() if finding else initial_from(proposal),
         with_metric=not proposal.draft_id and len(proposal.metrics) <= 1,
         place=not proposal.draft_id,
+        unit_query=queries["unit"],
     )
-    if request.method == "POST" and form.is_valid():
+    if data is not None and form.is_valid():
         try:
             services.proposal_update(actor=request.user, proposal=proposal, **form.service_fields())
         except ValidationError as exc:

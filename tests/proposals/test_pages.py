@@ -173,3 +173,17 @@ def test_the_list_page_costs_the_same_whatever_the_number_of_proposals(
     with django_assert_max_num_queries(7):
         page = client.get(reverse("proposals:list")).content.decode()
     assert "Idea 11" in page and "Mine 11" in page
+
+
+def test_in_a_large_organisation_the_proposals_unit_is_searched_not_listed(client, cast, monkeypatch):
+    from apps.core import picker
+
+    monkeypatch.setattr(picker, "THRESHOLD", 2)
+    url = f"{reverse('proposals:new')}?parent={cast.trans.pk}"
+    page = _as(client, cast.employee).get(url).content.decode()
+    assert '<select name="unit"' not in page and 'name="unit_q"' in page
+    typed = {"title": "Visit 5 partners", "layer": "operational", "cycle": cast.year.pk, "unit_q": "apac"}
+    found = client.post(url, {**typed, "unit_find": "1"})
+    assert f'value="{cast.team.pk}"' in found.content.decode() and not Proposal.objects.exists()
+    response = client.post(url, {**typed, "unit": cast.team.pk})
+    assert Proposal.objects.get(title="Visit 5 partners").unit == cast.team and response.status_code == 302
