@@ -11,5 +11,6 @@ urlpatterns = [
     path("templates/<int:pk>/", views.template_detail, name="detail"),
     path("templates/<int:pk>/archive/", views.template_archive, name="archive"),
     path("templates/<int:pk>/parent-options/", views.parent_options, name="parent-options"),
+    path("templates/unit-options/", views.unit_options, name="unit-options"),
     path("templates/from-goal/<int:goal_pk>/", views.template_from_goal, name="from-goal"),
 ]

@@ -9,10 +9,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core import picker as core_picker
 from apps.goals import picker
 from apps.goals.forms import add_service_errors
 from apps.goals.models import Layer
 from apps.goals.views.common import visible_goal
+from apps.org import picker as org_picker
 
 from . import permissions, selectors, services
 from .forms import AssignForm, MetricFormSet, TemplateForm, metrics_of
@@ -55,7 +57,29 @@ def _assign_form(request, template: GoalTemplate, data, initial) -> AssignForm:
     candidates = selectors.parent_candidates(request.user, template)
     url = reverse("goal_templates:parent-options", args=[template.pk])
     picker.fit(form.fields["parent"], candidates, url=url, query=picker.query_of(request))
+    # A leader may give a template to any of 11,000 units: found by searching past a few (apps.core.picker).
+    _, queries = core_picker.found(request, "unit")
+    units = form.fields["unit"].queryset.select_related("parent")
+    core_picker.fit(form.fields["unit"], units, _units_finder(), queries["unit"])
     return form
+
+
+def _units_finder() -> core_picker.Finder:
+    return core_picker.Finder(("name",), org_picker.unit_label, "units", reverse("goal_templates:unit-options"))
+
+
+@login_required
+@require_GET
+def unit_options(request):
+    """The unit picker's matches as one types (htmx): units the viewer may give a template to."""
+    if not permissions.can_assign_templates(request.user):
+        raise PermissionDenied("Templates are assigned by admins, leaders and whoever leads a unit or has reports.")
+    units = selectors.assignable_units(request.user).select_related("parent")
+    query = core_picker.clean_query(request.GET.get("unit_q", ""))
+    options, summary = _units_finder().options(units, query, request.GET.get("unit"))
+    nothing_checked = not any(option.checked for option in options)
+    context = {"name": "unit", "options": options, "summary": summary, "empty_label": "— No unit —"}
+    return render(request, "widgets/_search_options.html", {**context, "nothing_checked": nothing_checked})
 
 
 @login_required
@@ -65,6 +89,8 @@ def template_detail(request, pk: int):
     form = None
     if may_assign:
         data, initial, finding = picker.form_input(request, {})
+        if "unit_find" in request.POST:  # the unit picker's Find button: as the parent picker's
+            data, initial, finding = None, request.POST.dict(), True
         form = _assign_form(request, template, data, initial)
         if request.method == "POST" and not finding and form.is_valid():
             goals = _assign(request, template, form)

@@ -206,3 +206,20 @@ def test_someone_else_may_not_archive_it(client, cast, template):
 def test_a_template_page_lists_its_metrics(client, cast, template):
     text = login(client, cast.employee).get(detail(template)).content.decode()
     assert all(metric["name"] in text for metric in METRICS)
+
+
+def test_in_a_large_organisation_the_unit_is_searched_among_those_one_may_give_goals_to(
+    client, cast, template, monkeypatch
+):
+    from apps.core import picker
+
+    monkeypatch.setattr(picker, "THRESHOLD", 0)
+    page = login(client, cast.leader).get(detail(template)).content.decode()
+    assert '<select name="unit"' not in page and 'name="unit_q"' in page
+    url = reverse("goal_templates:unit-options")
+    sales = client.get(url, {"unit_q": "apac"}).content.decode()
+    assert f'value="{cast.team.pk}"' in sales  # under Sales, which the leader leads
+    assert f'value="{cast.ops_team.pk}"' not in client.get(url, {"unit_q": "ops"}).content.decode()  # not theirs
+    assert login(client, cast.employee).get(url, {"unit_q": "apac"}).status_code == 403
+    response = login(client, cast.leader).post(detail(template), {"unit": cast.team.pk, "parent": cast.trans.pk})
+    assert response.status_code == 302 and Goal.objects.filter(title="Sell more").exists()
