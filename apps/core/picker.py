@@ -10,6 +10,7 @@ any other field: a person to recognise, the unit of a strategic intent.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -63,7 +64,7 @@ class Finder:
 
     def summary(self, text: str, found: int) -> str:
         if not text:
-            return f"Type words of a name to find them among the {self.noun}."
+            return f"Type words to find one among the {self.noun}."
         if len(text) < self.shortest:
             return f"Type at least {self.shortest} characters."
         if not found:
@@ -87,7 +88,7 @@ class SearchPicker(forms.Widget):
         context = super().get_context(name, value, attrs)
         rows, summary = self.finder.options(self.candidates, self.query, value)
         context["widget"].update(
-            url=self.finder.url,
+            url=f"{self.finder.url}?{urlencode({'name': name})}",  # the options are radio buttons named like the field
             query=self.query,
             noun=self.finder.noun,
             options=rows,

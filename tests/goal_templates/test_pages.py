@@ -8,6 +8,7 @@ from apps.goal_templates import services
 from apps.goal_templates.models import GoalTemplate
 from apps.goals.models import Goal, Layer
 from tests.factories import PersonFactory
+from tests.picking import as_one_types
 
 from .conftest import METRICS
 
@@ -216,6 +217,7 @@ def test_in_a_large_organisation_the_unit_is_searched_among_those_one_may_give_g
     monkeypatch.setattr(picker, "THRESHOLD", 0)
     page = login(client, cast.leader).get(detail(template)).content.decode()
     assert '<select name="unit"' not in page and 'name="unit_q"' in page
+    assert f'name="unit" value="{cast.team.pk}"' in as_one_types(client, page, "unit", "apac")
     url = reverse("goal_templates:unit-options")
     sales = client.get(url, {"unit_q": "apac"}).content.decode()
     assert f'value="{cast.team.pk}"' in sales  # under Sales, which the leader leads

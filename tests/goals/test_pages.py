@@ -10,6 +10,7 @@ from apps.goals.models import CheckIn, Goal, GoalStatus, Layer
 from tests.api.test_tree_scale import bulk_subtree
 from tests.cast import CHANGEABLE, GOALS, PRIVATE_VISIBLE, ROLES, VISIBLE, build_cast
 from tests.factories import CycleFactory, GoalFactory, MetricFactory, PersonFactory, UnitFactory
+from tests.picking import as_one_types
 
 
 @pytest.fixture
@@ -470,6 +471,7 @@ def test_in_a_large_organisation_an_intents_unit_is_searched_not_listed(page, ca
     monkeypatch.setattr(picker, "THRESHOLD", 2)
     body = page("leader", reverse("goals:intent-new")).content.decode()
     assert '<select name="unit"' not in body and 'name="unit_q"' in body
+    assert f'name="unit" value="{cast.company.pk}"' in as_one_types(page.client, body, "unit", "acme")
     typed = {"title": "Become carbon neutral", "cycle": cast.year.pk, "unit_q": "acme", "unit_find": "1"}
     found = page("leader", reverse("goals:intent-new"), typed)
     assert found.status_code == 200 and f'value="{cast.company.pk}"' in found.content.decode()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from apps.goals.models import Goal
 from apps.proposals import services
 from apps.proposals.models import Proposal
+from tests.picking import as_one_types
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +183,7 @@ def test_in_a_large_organisation_the_proposals_unit_is_searched_not_listed(clien
     url = f"{reverse('proposals:new')}?parent={cast.trans.pk}"
     page = _as(client, cast.employee).get(url).content.decode()
     assert '<select name="unit"' not in page and 'name="unit_q"' in page
+    assert f'name="unit" value="{cast.team.pk}"' in as_one_types(client, page, "unit", "apac")
     typed = {"title": "Visit 5 partners", "layer": "operational", "cycle": cast.year.pk, "unit_q": "apac"}
     found = client.post(url, {**typed, "unit_find": "1"})
     assert f'value="{cast.team.pk}"' in found.content.decode() and not Proposal.objects.exists()

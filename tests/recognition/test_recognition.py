@@ -12,6 +12,7 @@ from apps.recognition import services
 from apps.recognition.coaching import advice
 from apps.recognition.models import CoachingProfile, Win
 from tests.cast import build_cast
+from tests.picking import as_one_types
 
 # Who reads the employee's coaching profile (DESIGN.md "Whose words are whose").
 PROFILE_READERS = {
@@ -242,3 +243,12 @@ def test_a_goal_the_sender_may_not_see_is_refused_however_it_is_posted(cast, sea
     body = {"to": cast.employee.pk, "message": "Thanks", "visibility": "public", "goal": cast.draft_personal.pk}
     response = page(cast.other_employee).post("/recognise/", body)
     assert response.status_code == 400 and not Win.objects.exists()
+
+
+def test_each_picker_of_the_page_answersas_one_types(cast, searched):
+    client = page(cast.other_employee)
+    html = client.get("/recognise/").content.decode()
+    people = as_one_types(client, html, "to", "employee")
+    assert f'name="to" value="{cast.employee.pk}"' in people
+    goals = as_one_types(client, html, "goal", "Hire three")
+    assert f'name="goal" value="{cast.oper.pk}"' in goals

@@ -212,13 +212,17 @@ def _queries(client, url) -> int:
 
 
 @pytest.mark.parametrize(
-    ("page", "pinned"),
+    ("page", "pinned", "on_postgresql"),
     # The figures are stored (apps.reports.stored): one query reads the rows of the units shown and of those above
     # them (and the roots, for the whole organisation's totals), whatever the size of the organisation.
     # Each counts the header's unread-notifications COUNT too (one query on every page).
-    [("reports:alignment", 17), ("reports:alignment-unit", 21), ("reports:alignment-print", 16)],
+    # A unit's page on PostgreSQL: its goals without a metric are gathered with sequential scans off for that one
+    # query (apps.reports.selectors._gathered): SET LOCAL and RESET in a savepoint, four statements more.
+    [("reports:alignment", 17, 0), ("reports:alignment-unit", 21, 4), ("reports:alignment-print", 16, 0)],
 )
-def test_pages_cost_a_fixed_number_of_queries(browser, cast, page, pinned, commit):
+def test_pages_cost_a_fixed_number_of_queries(browser, cast, page, pinned, on_postgresql, commit):
+    if connection.vendor == "postgresql":
+        pinned += on_postgresql
     url = reverse(page, args=[cast.ops.pk]) if page.endswith("unit") else reverse(page)
     client = browser("hr")
     with commit():
