@@ -63,6 +63,7 @@ def steps(people: int, quick: bool) -> list[Step]:
             ["bench/report_stored.py", "--people", str(people), "--repeat", "10" if quick else "20"],
             needs="bench/report_stored.py",
         ),
+        Step("main pages of every role", "pages", ["bench/pages.py", "--people", str(people)]),
         Step("people import", "import-people", ["bench/import_people.py"] + ["--no-xlsx"] * quick, True),
         Step("template assignment", "template-assign", ["bench/template_assign.py"], True),
         Step("weekly check-in actions", "checkin-actions", ["bench/checkin_actions.py"], needs="chromium"),

@@ -116,6 +116,28 @@ def report_stored(result: dict) -> list[dict]:
     ]
 
 
+def pages(result: dict) -> list[dict]:
+    """One row for every page of every role (bench/pages.py): the slowest and the largest, and the verdict."""
+    rows = result["pages"]
+    slowest, largest = max(rows, key=lambda r: r["max_ms"]), max(rows, key=lambda r: r["kb"])
+    app = (
+        f"{len(rows)} pages; slowest {slowest['max_ms']} ms ({slowest['url']}, {slowest['role']}); "
+        f"largest {largest['kb']} KB ({largest['url']}, {largest['role']})"
+    )
+    size = f"{result['org'].get('people', 0):,} people, 4 roles"
+    return [
+        row(
+            "main pages of every role (in-process)",
+            size,
+            app,
+            "",
+            "",
+            result["verdict"]["target"],
+            result["verdict"]["pass"],
+        )
+    ]
+
+
 def import_people(result: dict) -> list[dict]:
     runs, size = result["runs"], f"{result['people']:,} people"
     fresh, again = runs["fresh_import"], runs["same_file_again"]
@@ -184,6 +206,7 @@ READERS = {
     "goals/{id}/tree/": api_tree,
     "alignment report + exports": alignment_export,
     "alignment report, stored figures": report_stored,
+    "main pages of every role": pages,
     "people import": import_people,
     "template assignment": template_assign,
     "weekly check-in actions": checkin_actions,
