@@ -4,8 +4,8 @@ the form's Find button — so that the form posts the picked id as a <select> wo
 field stays a plain <select> of them all (what a small organisation expects, and it needs no script). Nothing reads
 every candidate: matching is one query with a LIMIT.
 
-The goal pickers (apps.goals.picker) and the map's unit filter came first and keep their own widgets; this one serves
-any other field: a person to recognise, the unit of a strategic intent.
+The goal pickers (apps.goals.picker: which goals, labelled by their chain) use this widget with candidates and labels
+of their own; the map's unit filter, a filter with an "All units" choice rather than a field, keeps its own.
 """
 
 from collections.abc import Callable
@@ -80,15 +80,21 @@ class SearchPicker(forms.Widget):
 
     template_name = "widgets/search_picker.html"
 
-    def __init__(self, *, finder: Finder, candidates: QuerySet, query: str, empty_label: str | None):
+    def __init__(
+        self, *, finder: Finder, candidates: QuerySet, query: str, empty_label: str | None, described: bool = False
+    ):
         super().__init__()
         self.finder, self.candidates, self.query, self.empty_label = finder, candidates, query, empty_label
+        self.described = described  # the field has help text (templates/form_fields.html: id "<field id>_help")
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         rows, summary = self.finder.options(self.candidates, self.query, value)
+        url = self.finder.url
         context["widget"].update(
-            url=f"{self.finder.url}?{urlencode({'name': name})}",  # the options are radio buttons named like the field
+            # The options are radio buttons named like the field: the URL says which.
+            url=f"{url}{'&' if '?' in url else '?'}{urlencode({'name': name})}",
+            described=self.described,
             query=self.query,
             noun=self.finder.noun,
             options=rows,
@@ -109,7 +115,9 @@ def fit(field: forms.ModelChoiceField, candidates: QuerySet, finder: Finder, que
     if not query and not candidates.order_by().values_list("pk", flat=True)[THRESHOLD : THRESHOLD + 1]:
         return
     empty_label = field.empty_label if not field.required else None
-    field.widget = SearchPicker(finder=finder, candidates=candidates, query=query, empty_label=empty_label)
+    field.widget = SearchPicker(
+        finder=finder, candidates=candidates, query=query, empty_label=empty_label, described=bool(field.help_text)
+    )
     field.widget.is_required = field.required
 
 

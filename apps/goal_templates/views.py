@@ -163,7 +163,7 @@ def parent_options(request, pk: int):
         "empty_label": "— Not linked —" if template.layer == Layer.PERSONAL else None,
         "nothing_checked": not any(option.checked for option in options),
     }
-    return render(request, "goals/widgets/_parent_options.html", context)
+    return render(request, "widgets/_search_options.html", context)
 
 
 def save_as_template_panel(request, goal) -> str | None:

@@ -10,13 +10,14 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
+from apps.core.picker import Option, SearchPicker, clean_query
+
 from . import permissions, selectors
 from .models import Goal
 from .rules import ALLOWED_PARENT_LAYERS
 
 PICKER_THRESHOLD = 200
 MATCH_LIMIT = 20
-MAX_QUERY_LENGTH = 200
 PERSONAL_EMPTY_LABEL = "— Not linked (a development goal) —"
 MOVE_EMPTY_LABEL = "— Not linked —"
 
@@ -48,17 +49,6 @@ def matching(candidates: QuerySet[Goal], text: str, limit: int = MATCH_LIMIT) ->
     return list(candidates.filter(q)[:limit])
 
 
-def clean_query(text: str) -> str:
-    return text.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
-
-
-@dataclass
-class Option:
-    pk: int
-    label: str
-    checked: bool
-
-
 def options(candidates: QuerySet[Goal], text: str, selected: str | None) -> tuple[list[Option], str]:
     """The radio buttons for `text`: the selected candidate first (kept while one searches on), then the matches;
     and a sentence saying what they are. Three queries at most."""
@@ -87,31 +77,23 @@ def _summary(text: str, found: int) -> str:
     return f"{found} match{'' if found == 1 else 'es'}."
 
 
-class ParentPicker(forms.Widget):
-    """A labelled search box (aria-autocomplete, aria-controls) and its matches as radio buttons named like the
-    field, so the form posts the picked goal's id as a <select> would."""
+@dataclass(frozen=True)
+class GoalOptions:
+    """What the search picker (apps.core.picker.SearchPicker) asks of a parent picker: its options URL, what the
+    candidates are called, and the radio buttons for the words typed (`options`)."""
 
-    template_name = "goals/widgets/parent_picker.html"
+    url: str
+    noun: str = "goals"
 
-    def __init__(self, *, candidates: QuerySet[Goal], url: str, query: str, empty_label: str | None):
-        super().__init__()
-        self.candidates, self.url, self.query, self.empty_label = candidates, url, query, empty_label
+    def options(self, candidates: QuerySet[Goal], text: str, selected) -> tuple[list[Option], str]:
+        return options(candidates, text, selected)
 
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        rows, summary = options(self.candidates, self.query, value)
-        context["widget"].update(
-            url=self.url,
-            query=self.query,
-            options=rows,
-            summary=summary,
-            empty_label=self.empty_label,
-            nothing_checked=not any(row.checked for row in rows),
-        )
-        return context
 
-    def value_from_datadict(self, data, files, name):
-        return data.get(name)
+def parent_picker(*, candidates: QuerySet[Goal], url: str, query: str, empty_label: str | None) -> SearchPicker:
+    """A labelled search box and its matches, labelled by their chain, as radio buttons named like the field, so the
+    form posts the picked goal's id as a <select> would (apps.core.picker)."""
+    finder = GoalOptions(url)
+    return SearchPicker(finder=finder, candidates=candidates, query=query, empty_label=empty_label, described=True)
 
 
 def fit(field: forms.ModelChoiceField, candidates: QuerySet[Goal], *, url: str, query: str = "") -> None:
@@ -124,7 +106,7 @@ def fit(field: forms.ModelChoiceField, candidates: QuerySet[Goal], *, url: str, 
         return
     field.queryset = candidates
     empty_label = field.empty_label if not field.required else None
-    field.widget = ParentPicker(candidates=candidates, url=url, query=query, empty_label=empty_label)
+    field.widget = parent_picker(candidates=candidates, url=url, query=query, empty_label=empty_label)
     field.widget.is_required = field.required
 
 

@@ -37,4 +37,4 @@ def parent_options(request):
         "empty_label": empty_label,
         "nothing_checked": not any(option.checked for option in options),
     }
-    return render(request, "goals/widgets/_parent_options.html", context)
+    return render(request, "widgets/_search_options.html", context)
