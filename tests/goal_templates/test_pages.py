@@ -223,5 +223,8 @@ def test_in_a_large_organisation_the_unit_is_searched_among_those_one_may_give_g
     assert f'value="{cast.team.pk}"' in sales  # under Sales, which the leader leads
     assert f'value="{cast.ops_team.pk}"' not in client.get(url, {"unit_q": "ops"}).content.decode()  # not theirs
     assert login(client, cast.employee).get(url, {"unit_q": "apac"}).status_code == 403
-    response = login(client, cast.leader).post(detail(template), {"unit": cast.team.pk, "parent": cast.trans.pk})
+    found = login(client, cast.leader).post(detail(template), {"unit_q": "apac", "unit_find": "1", "usernames": "x"})
+    assert found.status_code == 200 and f'value="{cast.team.pk}"' in found.content.decode()  # as typed, no errors
+    assert 'class="error"' not in found.content.decode() and not Goal.objects.filter(title="Sell more").exists()
+    response = client.post(detail(template), {"unit": cast.team.pk, "parent": cast.trans.pk})
     assert response.status_code == 302 and Goal.objects.filter(title="Sell more").exists()
