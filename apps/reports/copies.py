@@ -16,7 +16,7 @@ from django.db.models import F, Q, QuerySet
 from apps.goals.models import Goal
 from apps.goals.similarity import COPY_THRESHOLD
 
-from .scope import Scope
+from .scope import SMALL_PART, Scope
 
 CHUNK = 5000
 SHOWN = 50
@@ -43,11 +43,6 @@ class CopyScan:
     @property
     def complete(self) -> bool:
         return self.ids is not None
-
-
-# A part of the organisation with up to this many goals in use and fewer copies than it shows has its copies found
-# among its own goals (`copy_scan`).
-SMALL_PART = 20_000
 
 
 def copy_scan(scope: Scope, shown: int | None = SHOWN, count: int | None = None, goals: int | None = None) -> CopyScan:

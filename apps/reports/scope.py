@@ -19,6 +19,10 @@ from apps.cycles.selectors import cycle_subtree_ids
 from apps.goals.models import Goal, GoalStatus
 from apps.org.models import Person, Unit
 
+# A part of the organisation with up to this many goals in use is small: reading its own goals through the unit index
+# beats walking an index of the whole organisation's goals for the few that are its (apps.reports.selectors, copies).
+SMALL_PART = 20_000
+
 
 def cycles_in_scope(cycle: Cycle | None = None, cycles: list[Cycle] | None = None) -> list[int]:
     """The cycle and those inside it; without one, the active cycles and those inside them (`cycles`, when given,

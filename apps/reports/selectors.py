@@ -54,7 +54,7 @@ from .rules import (
     stale_q,
     without_metric_q,
 )
-from .scope import Scope, cycles_in_scope
+from .scope import SMALL_PART, Scope, cycles_in_scope
 
 __all__ = ["AlignmentSummary", "OrphanReason", "UnitRow", "alignment_summary", "cycles_in_scope"]
 
@@ -191,9 +191,9 @@ class AlignmentSummary:
         return list(queryset[:limit])
 
 
-# Up to this many goals in use, a part of the organisation has its goals without a metric gathered unit by unit and
-# sorted (`_gathered`) rather than found along the id index.
-GATHER_AT_MOST = 20_000
+# A part of the organisation this small (goals in use) has its goals without a metric gathered unit by unit and sorted
+# (`_gathered`) rather than found along the id index.
+GATHER_AT_MOST = SMALL_PART
 
 
 def _gathered(queryset: QuerySet[Goal], limit: int) -> list:
